@@ -1,0 +1,72 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// A system library target over one Debian -dev package, found with pkg-config.
+func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(name: name, path: "Sources/\(name)", pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+/// Code on the real-time path is optimised in every build: unoptimised Swift allocates where
+/// generic code is not specialised, so a debug build would break the no-allocation rule.
+let realTimeSettings: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
+let package = Package(
+    name: "SampleMind",
+    products: [
+        .executable(name: "samplemind", targets: ["samplemind"]),
+        .executable(name: "samplemind-bench", targets: ["samplemind-bench"]),
+        .library(name: "SampleMindAnalysis", targets: ["SampleMindAnalysis"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
+    ],
+    targets: [
+        // Thin bridges to the C libraries (module maps and the few inline shims Swift needs).
+        systemLibrary("CFFTW", pkgConfig: "fftw3f", apt: "libfftw3-dev"),
+        systemLibrary("CSndFile", pkgConfig: "sndfile", apt: "libsndfile1-dev"),
+        systemLibrary("CEbur128", pkgConfig: "libebur128", apt: "libebur128-dev"),
+        systemLibrary("CJACK", pkgConfig: "jack", apt: "libjack-jackd2-dev"),
+        systemLibrary("CALSA", pkgConfig: "alsa", apt: "libasound2-dev"),
+        systemLibrary("CWebSockets", pkgConfig: "libwebsockets", apt: "libwebsockets-dev"),
+        systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
+
+        // Signal processing building blocks: FFT, windows, filter banks.
+        .target(name: "SampleMindDSP", dependencies: ["CFFTW"], swiftSettings: realTimeSettings),
+        // The causal, block-wise analyzer and its trackers. Never imports I/O, streaming or storage.
+        .target(name: "SampleMindAnalysis", dependencies: ["SampleMindDSP", "CEbur128"], swiftSettings: realTimeSettings),
+        // Reading sound files (libsndfile).
+        .target(name: "SampleMindAudioFile", dependencies: ["CSndFile"]),
+        // The project's own test and demo signals: clicks, drum patterns, chord progressions.
+        .target(name: "SampleMindSynthesis"),
+        // Running the analyzer over a whole file and reporting what it emitted.
+        .target(name: "SampleMindOffline", dependencies: ["SampleMindAnalysis", "SampleMindAudioFile"]),
+        .executableTarget(
+            name: "samplemind",
+            dependencies: [
+                "SampleMindOffline", "SampleMindSynthesis",
+                "CFFTW", "CSndFile", "CEbur128", "CJACK", "CALSA", "CWebSockets", "CSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "samplemind-bench",
+            dependencies: ["SampleMindOffline", "SampleMindSynthesis"]
+        ),
+
+        .target(
+            name: "SampleMindTestSupport",
+            dependencies: [.product(name: "MallocInterposerSwift", package: "malloc-interposer")],
+            path: "Tests/SampleMindTestSupport"
+        ),
+        .testTarget(name: "SampleMindDSPTests", dependencies: ["SampleMindDSP", "SampleMindTestSupport"]),
+        .testTarget(
+            name: "SampleMindAnalysisTests",
+            dependencies: ["SampleMindAnalysis", "SampleMindSynthesis", "SampleMindTestSupport"]
+        ),
+        .testTarget(
+            name: "SampleMindCLITests",
+            dependencies: ["samplemind", "SampleMindSynthesis", "SampleMindAudioFile", "SampleMindTestSupport"]
+        ),
+    ]
+)

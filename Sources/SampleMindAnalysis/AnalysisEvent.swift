@@ -1,0 +1,57 @@
+/// Something that happened in the music. Times are stream seconds of the musical event itself;
+/// it is reported up to the emitting tracker's algorithmic delay later (see ``TrackerDelays``).
+public enum AnalysisEvent: Sendable, BitwiseCopyable, Equatable {
+    case onset(timeSeconds: Double, strength: Float)
+    /// `barPosition` counts from 1 (the downbeat) to the beats per bar.
+    case beat(timeSeconds: Double, index: Int, barPosition: Int, tempoBPM: Float)
+    case tempo(timeSeconds: Double, bpm: Float, confidence: Float)
+    case key(timeSeconds: Double, key: MusicalKey, confidence: Float)
+
+    public var timeSeconds: Double {
+        switch self {
+        case .onset(let t, _), .beat(let t, _, _, _), .tempo(let t, _, _), .key(let t, _, _): return t
+        }
+    }
+}
+
+/// The events one hop produced, in a fixed-capacity inline buffer (no allocation).
+public struct EventList: Sendable, BitwiseCopyable, RandomAccessCollection {
+    public static let capacity = 8
+    private var storage = InlineArray<8, AnalysisEvent>(repeating: .onset(timeSeconds: 0, strength: 0))
+    public private(set) var count = 0
+    /// Events that did not fit (never expected: a hop yields at most one event per tracker).
+    public private(set) var overflowCount = 0
+
+    public init() {}
+
+    @inline(__always)
+    mutating func append(_ event: AnalysisEvent) {
+        guard count < Self.capacity else {
+            overflowCount += 1
+            return
+        }
+        storage[count] = event
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func removeAll() { count = 0 }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+
+    public subscript(position: Int) -> AnalysisEvent {
+        precondition(position < count, "event index out of range")
+        return storage[position]
+    }
+}
+
+/// How long after the musical event each tracker reports it, in seconds: the half window the
+/// spectrum looks back over, plus the tracker's own look-ahead.
+public struct TrackerDelays: Sendable, Equatable {
+    public var onsetSeconds: Double
+    public var beatSeconds: Double
+    public var tempoSeconds: Double
+    public var keySeconds: Double
+    public var loudnessSeconds: Double
+}

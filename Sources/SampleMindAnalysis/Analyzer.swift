@@ -1,0 +1,148 @@
+import SampleMindDSP
+
+/// The whole analysis of one audio stream: spectral features, onsets, tempo and beats, key and
+/// loudness, one hop at a time. The same object runs live on the real-time thread and offline
+/// over files, so both give identical results for the same samples at the same hop alignment.
+///
+/// Allocate in `init`, compute in ``process(_:)``, free in `deinit`: after set-up, processing
+/// never allocates, locks, logs or makes a system call.
+public final class Analyzer {
+    public let configuration: AnalyzerConfiguration
+    public let delays: TrackerDelays
+    /// The features of the latest hop.
+    public private(set) var frame = FeatureFrame()
+    /// The events of the latest hop, valid until the next ``process(_:)``.
+    public private(set) var events = EventList()
+
+    /// Chroma (for key) is computed from a window four times longer, every `chromaInterval` hops.
+    static let chromaWindowFactor = 4
+    static let chromaUpdatesPerSecond = 25.0
+    /// Where, relative to the centre of the window, the onset detector places an attack it
+    /// detects: measured on synthetic clicks (SampleMindAnalysisTests, OnsetDetectorTests).
+    static let onsetTimeOffsetSeconds = 0.013
+
+    private let history: AudioHistory
+    private let analysedChannels: Range<Int>
+    private let spectrum: SpectrumEstimator
+    private let chromaSpectrum: SpectrumEstimator
+    private let chromaInterval: Int
+    private let display: DisplaySpectrum
+    private let mfcc: MFCCExtractor
+    private let loudness: LoudnessMeter
+    private let onsets: OnsetDetector
+    private let tempo: TempoTracker
+    private let beats: BeatTracker
+    private let chroma: ChromaExtractor
+    private let key: KeyTracker
+    private var hopIndex = 0
+    private var lastReportedBPM: Float = 0
+
+    /// Sets everything up for one stream. Not real-time safe: allocates and plans FFTs.
+    public init(configuration: AnalyzerConfiguration) throws(AnalysisError) {
+        try configuration.validate()
+        self.configuration = configuration
+        let rate = configuration.sampleRate, window = configuration.windowSize
+        let chromaWindow = window * Self.chromaWindowFactor
+        history = AudioHistory(length: chromaWindow, channelCount: configuration.channelCount)
+        switch configuration.channels {
+        case .all: analysedChannels = 0..<configuration.channelCount
+        case .single(let index): analysedChannels = index..<(index + 1)
+        }
+        chromaInterval = max(1, Int((configuration.frameRate / Self.chromaUpdatesPerSecond).rounded()))
+        let chromaRate = Float(configuration.frameRate / Double(chromaInterval))
+        do {
+            spectrum = try SpectrumEstimator(fftSize: window, sampleRate: rate)
+            chromaSpectrum = try SpectrumEstimator(fftSize: chromaWindow, sampleRate: rate)
+            display = try DisplaySpectrum(fftSize: window, sampleRate: rate)
+            mfcc = try MFCCExtractor(fftSize: window, sampleRate: rate)
+            onsets = try OnsetDetector(fftSize: window, sampleRate: rate, frameRate: configuration.frameRate)
+        } catch {
+            throw .resourceUnavailable("could not set up the spectral analysis: \(error)")
+        }
+        loudness = try LoudnessMeter(channelCount: configuration.channelCount, sampleRate: rate)
+        tempo = TempoTracker(frameRate: configuration.frameRate)
+        beats = BeatTracker(frameRate: configuration.frameRate, beatsPerBar: configuration.beatsPerBar)
+        chroma = ChromaExtractor(
+            binCount: chromaSpectrum.binCount, binHz: chromaSpectrum.binHz, updatesPerSecond: chromaRate)
+        key = KeyTracker(profile: configuration.keyProfile, updatesPerSecond: chromaRate)
+
+        let halfWindow = Double(window) / 2 / rate
+        let hop = Double(configuration.hopSize) / rate
+        delays = TrackerDelays(
+            onsetSeconds: halfWindow + hop - Self.onsetTimeOffsetSeconds,
+            beatSeconds: halfWindow - Self.onsetTimeOffsetSeconds,
+            tempoSeconds: halfWindow,
+            keySeconds: Double(chromaWindow) / 2 / rate,
+            loudnessSeconds: 0.2)
+    }
+
+    /// Samples per call: `hopSize` frames of `channelCount` interleaved samples.
+    public var samplesPerBlock: Int { configuration.hopSize * configuration.channelCount }
+
+    /// Analyses one hop of interleaved samples (exactly ``samplesPerBlock`` values) and updates
+    /// ``frame`` and ``events``. Real-time safe: no allocation, locks or system calls.
+    public func process(_ block: UnsafeBufferPointer<Float>) {
+        precondition(block.count == samplesPerBlock, "a block must hold exactly one hop of interleaved samples")
+        let hopSize = configuration.hopSize, rate = configuration.sampleRate
+        events.removeAll()
+        history.append(interleaved: block, frameCount: hopSize)
+        frame.index = hopIndex
+        frame.timeSeconds = Double((hopIndex + 1) * hopSize) / rate
+
+        LevelMeter.measure(block, into: &frame)
+        loudness.measure(block, frameCount: hopSize, into: &frame)
+
+        spectrum.update(from: history, channels: analysedChannels)
+        SpectralDescriptors.measure(spectrum.power, binHz: spectrum.binHz, into: &frame)
+        display.measure(spectrum.power, into: &frame)
+        mfcc.measure(spectrum.power, into: &frame)
+
+        let onsetStrength = onsets.process(spectrum.power)
+        frame.flux = onsets.detectionValue
+        if let onsetStrength {
+            events.append(.onset(timeSeconds: detectionTime(ofHop: hopIndex - 1), strength: onsetStrength))
+        }
+        trackTempoAndBeats(onsetDetected: onsetStrength != nil)
+
+        if hopIndex % chromaInterval == 0 {
+            chromaSpectrum.update(from: history, channels: analysedChannels)
+            chroma.process(chromaSpectrum.power)
+            chroma.write(into: &frame)
+            frame.tuningCents = chroma.tuningSemitones * 100
+            if key.process(chroma: chroma.chroma, total: chroma.total), key.keyIndex >= 0 {
+                events.append(.key(timeSeconds: frame.timeSeconds, key: MusicalKey(index: key.keyIndex),
+                                   confidence: key.confidence))
+            }
+            frame.keyIndex = Int8(key.keyIndex)
+            frame.keyConfidence = key.confidence
+        }
+        hopIndex += 1
+    }
+
+    private func trackTempoAndBeats(onsetDetected: Bool) {
+        if tempo.process(onsets.detectionValue, onsetDetected: onsetDetected) {
+            let bpm = tempo.bpm
+            let changed = bpm > 0 && (lastReportedBPM == 0 || abs(bpm - lastReportedBPM) > 0.02 * lastReportedBPM)
+            if changed || (bpm == 0 && lastReportedBPM != 0) {
+                lastReportedBPM = bpm
+                events.append(.tempo(timeSeconds: frame.timeSeconds, bpm: bpm, confidence: tempo.confidence))
+            }
+        }
+        frame.tempoBPM = tempo.bpm
+        frame.tempoConfidence = tempo.confidence
+        if let beat = beats.process(
+            odf: onsets.detectionValue, lowFrequencyFlux: onsets.lowFrequencyFlux, periodFrames: tempo.beatPeriodFrames)
+        {
+            events.append(.beat(timeSeconds: detectionTime(ofHop: hopIndex), index: beat.index,
+                                barPosition: beat.barPosition, tempoBPM: tempo.bpm))
+        }
+    }
+
+    /// The musical time an attack seen by the detection function at `hop` is placed at.
+    @inline(__always)
+    private func detectionTime(ofHop hop: Int) -> Double {
+        let windowEnd = Double((hop + 1) * configuration.hopSize)
+        return max(0, (windowEnd - Double(configuration.windowSize) / 2) / configuration.sampleRate
+            + Self.onsetTimeOffsetSeconds)
+    }
+}

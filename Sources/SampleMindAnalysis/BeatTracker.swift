@@ -1,0 +1,167 @@
+import Glibc
+
+/// Causal beat tracking with a cumulative score and beat prediction, after Stark, Davies &
+/// Plumbley, "Real-time beat-synchronous analysis of musical audio" (DAFx 2009), the method of BTrack.
+///
+/// Each frame the cumulative score adds the ODF to the best score one beat period back, weighted by
+/// a log-Gaussian around the period. Half a period after each beat the score is projected a period
+/// ahead and the next beat is scheduled at its most likely position, so beats are reported on time
+/// rather than after they are heard. Bar positions come from where low-frequency onsets (kick and
+/// bass) fall most strongly among the positions of the bar.
+///
+/// Algorithmic delay: the ODF's (half a window). Beats are predicted, so they need no look-ahead.
+final class BeatTracker {
+    static let alpha: Float = 0.9
+    static let tightness: Float = 5
+    static let downbeatMemory: Float = 0.95
+    static let downbeatSwitchRatio: Float = 1.25
+
+    let frameRate: Double
+    let beatsPerBar: Int
+    private let score: UnsafeMutableBufferPointer<Float>
+    private var scoreHead = 0
+    private let future: UnsafeMutableBufferPointer<Float>
+    private let weights: UnsafeMutableBufferPointer<Float>
+    private var weightsPeriod: Float = 0
+    private let maximumPeriod: Int
+    private let barEnergy: UnsafeMutableBufferPointer<Float>
+
+    private var framesToBeat = -1
+    private var framesToPrediction = -1
+    private var framesSinceBeat = 0
+    private(set) var beatCount = 0
+    private var downbeatSlot = 0
+
+    /// Not real-time safe: allocates.
+    init(frameRate: Double, beatsPerBar: Int) {
+        self.frameRate = frameRate
+        self.beatsPerBar = beatsPerBar
+        maximumPeriod = Int((60 * frameRate / TempoTracker.minimumBPM).rounded(.up)) + 1
+        score = .allocate(capacity: 2 * maximumPeriod + 2)
+        score.initialize(repeating: 0)
+        future = .allocate(capacity: 3 * maximumPeriod + 4)
+        future.initialize(repeating: 0)
+        weights = .allocate(capacity: 2 * maximumPeriod + 2)
+        weights.initialize(repeating: 0)
+        barEnergy = .allocate(capacity: beatsPerBar)
+        barEnergy.initialize(repeating: 0)
+    }
+
+    deinit {
+        score.deallocate()
+        future.deallocate()
+        weights.deallocate()
+        barEnergy.deallocate()
+    }
+
+    /// A beat found in this frame: its running index and position in the bar (1 = downbeat).
+    struct Beat { var index: Int; var barPosition: Int }
+
+    /// Takes this frame's ODF value and low-frequency flux, and the current beat period in frames
+    /// (0 while the tempo is unknown: no beats are reported then).
+    /// Real-time safe: no allocation, locks or system calls.
+    func process(odf: Float, lowFrequencyFlux: Float, periodFrames: Float) -> Beat? {
+        creditBarEnergy(lowFrequencyFlux, period: periodFrames)
+        let period = min(max(periodFrames, 2), Float(maximumPeriod))
+        guard periodFrames > 0 else {
+            pushScore(odf)
+            framesToBeat = -1
+            framesToPrediction = -1
+            return nil
+        }
+        if period != weightsPeriod { computeWeights(period) }
+        pushScore((1 - Self.alpha) * odf + Self.alpha * bestPrevious(in: score, head: scoreHead, period: period))
+
+        if framesToBeat < 0, framesToPrediction < 0 {
+            // Just locked: look for the first beat half a period from now.
+            framesToPrediction = Int(period / 2)
+        }
+        if framesToPrediction == 0 { predictNextBeat(period: period) }
+        if framesToPrediction >= 0 { framesToPrediction -= 1 }
+        guard framesToBeat >= 0 else { return nil }
+        framesToBeat -= 1
+        guard framesToBeat < 0 else { return nil }
+        framesToPrediction = Int((period / 2).rounded())
+        return countBeat()
+    }
+
+    /// Adds a frame's low-frequency flux to the bar position of the nearest beat: the last one for
+    /// the first half of the period after it, the coming one for the second half.
+    private func creditBarEnergy(_ lowFrequencyFlux: Float, period: Float) {
+        framesSinceBeat += 1
+        guard period > 0, beatCount > 0 else { return }
+        let nearestBeat = Float(framesSinceBeat) <= period / 2 ? beatCount - 1 : beatCount
+        barEnergy[nearestBeat % beatsPerBar] += lowFrequencyFlux
+    }
+
+    private func countBeat() -> Beat {
+        let slot = beatCount % beatsPerBar
+        for i in 0..<beatsPerBar { barEnergy[i] *= Self.downbeatMemory }
+        // Move the downbeat only when another position is clearly stronger, so that a pattern with
+        // equal accents (kick on 1 and 3) keeps its bar instead of flipping between them.
+        var strongest = downbeatSlot
+        for i in 0..<beatsPerBar where barEnergy[i] > barEnergy[strongest] { strongest = i }
+        if barEnergy[strongest] > barEnergy[downbeatSlot] * Self.downbeatSwitchRatio { downbeatSlot = strongest }
+        let position = (slot - downbeatSlot + beatsPerBar) % beatsPerBar + 1
+        beatCount += 1
+        framesSinceBeat = 0
+        return Beat(index: beatCount - 1, barPosition: position)
+    }
+
+    private func pushScore(_ value: Float) {
+        score[scoreHead] = value
+        scoreHead = (scoreHead + 1) % score.count
+    }
+
+    /// `weights[d]` for a candidate `d` frames back, over `period / 2 … 2 · period`.
+    private func computeWeights(_ period: Float) {
+        weightsPeriod = period
+        for d in 0..<weights.count {
+            guard d > 0, Float(d) >= period / 2, Float(d) <= 2 * period else {
+                weights[d] = 0
+                continue
+            }
+            let x = Self.tightness * log(Float(d) / period)
+            weights[d] = exp(-0.5 * x * x)
+        }
+    }
+
+    /// max over d of weights[d] · buffer[head - d] for the circular `buffer` whose newest value is at `head - 1`.
+    @inline(__always)
+    private func bestPrevious(in buffer: UnsafeMutableBufferPointer<Float>, head: Int, period: Float) -> Float {
+        let low = max(1, Int((period / 2).rounded(.up))), high = min(weights.count - 1, Int(2 * period))
+        guard low <= high else { return 0 }
+        var best: Float = 0
+        let size = buffer.count
+        for d in low...high {
+            best = max(best, weights[d] * buffer[(head - d + 2 * size) % size])
+        }
+        return best
+    }
+
+    /// Projects the cumulative score one period ahead with no new input and schedules the next beat
+    /// at its maximum under a Gaussian expectation centred half a period ahead.
+    private func predictNextBeat(period: Float) {
+        let past = score.count
+        for i in 0..<past { future[i] = score[(scoreHead + i) % past] }
+        let ahead = Int(period.rounded())
+        var bestValue: Float = -1, bestOffset = ahead / 2
+        let centre = period / 2, width = period / 2
+        for step in 0..<ahead {
+            let position = past + step
+            let low = max(1, Int((period / 2).rounded(.up))), high = min(weights.count - 1, Int(2 * period))
+            var best: Float = 0
+            if low <= high {
+                for d in low...high where position - d >= 0 { best = max(best, weights[d] * future[position - d]) }
+            }
+            future[position] = Self.alpha * best
+            let distance = (Float(step) - centre) / width
+            let expectation = future[position] * exp(-0.5 * distance * distance)
+            if expectation > bestValue {
+                bestValue = expectation
+                bestOffset = step
+            }
+        }
+        framesToBeat = bestOffset
+    }
+}

@@ -1,0 +1,234 @@
+import Glibc
+
+/// Causal tempo estimation from the onset detection function (ODF).
+///
+/// Every quarter second, the last six seconds of the ODF are made zero-mean locally and
+/// half-wave rectified, autocorrelated, and passed through a comb filter bank (four multiples of
+/// each candidate beat period) weighted by a log-normal tempo prior around 120 BPM (after Davies &
+/// Plumbley, "Context-dependent beat tracking of musical audio", IEEE TASLP 2007, and Stark et al.,
+/// "Real-time beat-synchronous analysis of musical audio", DAFx 2009). A forward pass of a hidden
+/// Markov model over log-spaced tempo states keeps the estimate continuous, which resists half- and
+/// double-tempo flips, while a small jump probability lets it re-lock after a real tempo change.
+///
+/// Algorithmic delay: the ODF's (half a window); the estimate reflects the last six seconds.
+final class TempoTracker {
+    static let minimumBPM = 50.0
+    static let maximumBPM = 220.0
+    /// Log spacing of the tempo states: 0.5 % apart.
+    static let stateRatio = 1.005
+    static let historySeconds = 6.0
+    static let updateSeconds = 0.25
+    static let priorCentreBPM = 120.0
+    static let priorWidthOctaves = 0.9
+    /// Tempo drift allowed between updates (standard deviation, fraction of the tempo).
+    static let driftPerUpdate = 0.015
+    static let jumpProbability: Float = 0.002
+    /// Below this the tempo is reported as unknown.
+    static let minimumConfidence: Float = 0.03
+    /// …and fewer onsets than this in the history.
+    static let minimumOnsets = 3
+
+    let frameRate: Double
+    private let stateCount: Int
+    private let stateLag: UnsafeMutableBufferPointer<Float>
+    private let statePrior: UnsafeMutableBufferPointer<Float>
+    private let transition: UnsafeMutableBufferPointer<Float>
+    private let transitionReach: Int
+    private let belief: UnsafeMutableBufferPointer<Float>
+    private let scratchBelief: UnsafeMutableBufferPointer<Float>
+    private let observation: UnsafeMutableBufferPointer<Float>
+    /// The comb's output without the prior: the normalised autocorrelation at the state's multiples.
+    private let periodicities: UnsafeMutableBufferPointer<Float>
+
+    private let odf: UnsafeMutableBufferPointer<Float>
+    private let onsetFlags: UnsafeMutableBufferPointer<UInt8>
+    private var recentOnsets = 0
+    private var odfHead = 0
+    private var odfCount = 0
+    /// The ODF history oldest first, and its thresholded form.
+    private let raw: UnsafeMutableBufferPointer<Float>
+    private let linear: UnsafeMutableBufferPointer<Float>
+    private let autocorrelation: UnsafeMutableBufferPointer<Float>
+    private let maximumLag: Int
+    private let updateFrames: Int
+    private var framesSinceUpdate = 0
+
+    /// The current tempo in BPM (0 while unknown) and its confidence in 0…1.
+    private(set) var bpm: Float = 0
+    private(set) var confidence: Float = 0
+    /// The current beat period in frames (meaningful when `bpm > 0`).
+    var beatPeriodFrames: Float { bpm > 0 ? Float(60 * frameRate) / bpm : 0 }
+
+    /// Not real-time safe: allocates.
+    init(frameRate: Double) {
+        self.frameRate = frameRate
+        stateCount = Int((log(Self.maximumBPM / Self.minimumBPM) / log(Self.stateRatio)).rounded(.down)) + 1
+        stateLag = .allocate(capacity: stateCount)
+        statePrior = .allocate(capacity: stateCount)
+        for s in 0..<stateCount {
+            let tempo = Self.minimumBPM * pow(Self.stateRatio, Double(s))
+            stateLag[s] = Float(60 * frameRate / tempo)
+            let octaves = log2(tempo / Self.priorCentreBPM) / Self.priorWidthOctaves
+            statePrior[s] = Float(exp(-0.5 * octaves * octaves))
+        }
+        let sigmaStates = log(1 + Self.driftPerUpdate) / log(Self.stateRatio)
+        transitionReach = Int((3 * sigmaStates).rounded(.up))
+        transition = .allocate(capacity: 2 * transitionReach + 1)
+        for d in -transitionReach...transitionReach {
+            transition[d + transitionReach] = Float(exp(-0.5 * Double(d * d) / (sigmaStates * sigmaStates)))
+        }
+        belief = .allocate(capacity: stateCount)
+        belief.initialize(repeating: 1 / Float(stateCount))
+        scratchBelief = .allocate(capacity: stateCount)
+        scratchBelief.initialize(repeating: 0)
+        observation = .allocate(capacity: stateCount)
+        observation.initialize(repeating: 0)
+        periodicities = .allocate(capacity: stateCount)
+        periodicities.initialize(repeating: 0)
+
+        let historyFrames = Int((Self.historySeconds * frameRate).rounded())
+        odf = .allocate(capacity: historyFrames)
+        odf.initialize(repeating: 0)
+        onsetFlags = .allocate(capacity: historyFrames)
+        onsetFlags.initialize(repeating: 0)
+        raw = .allocate(capacity: historyFrames)
+        raw.initialize(repeating: 0)
+        linear = .allocate(capacity: historyFrames)
+        linear.initialize(repeating: 0)
+        maximumLag = min(historyFrames - 1, Int((4 * 60 * frameRate / Self.minimumBPM).rounded(.up)) + 2)
+        autocorrelation = .allocate(capacity: maximumLag + 1)
+        autocorrelation.initialize(repeating: 0)
+        updateFrames = max(1, Int((Self.updateSeconds * frameRate).rounded()))
+    }
+
+    deinit {
+        stateLag.deallocate()
+        statePrior.deallocate()
+        transition.deallocate()
+        belief.deallocate()
+        scratchBelief.deallocate()
+        observation.deallocate()
+        periodicities.deallocate()
+        odf.deallocate()
+        onsetFlags.deallocate()
+        raw.deallocate()
+        linear.deallocate()
+        autocorrelation.deallocate()
+    }
+
+    /// Takes one ODF value and whether the onset detector fired on this frame; returns true when
+    /// the estimate was updated. Real-time safe: no allocation, locks or system calls.
+    func process(_ value: Float, onsetDetected: Bool) -> Bool {
+        if odfCount == odf.count, onsetFlags[odfHead] != 0 { recentOnsets -= 1 }
+        onsetFlags[odfHead] = onsetDetected ? 1 : 0
+        if onsetDetected { recentOnsets += 1 }
+        odf[odfHead] = value
+        odfHead = (odfHead + 1) % odf.count
+        odfCount = min(odfCount + 1, odf.count)
+        framesSinceUpdate += 1
+        guard framesSinceUpdate >= updateFrames else { return false }
+        framesSinceUpdate = 0
+        update()
+        return true
+    }
+
+    private func update() {
+        let n = odfCount
+        guard n > Int(2 * 60 * frameRate / Self.minimumBPM) / 2 else { return }
+        // Oldest first, made zero-mean over ±8 frames and half-wave rectified (the adaptive threshold).
+        let start = (odfHead - n + odf.count) % odf.count
+        for i in 0..<n { raw[i] = odf[(start + i) % odf.count] }
+        let reach = 8
+        var runningSum: Float = 0
+        var windowStart = 0, windowEnd = min(n, reach + 1)
+        for i in 0..<windowEnd { runningSum += raw[i] }
+        var energy: Float = 0
+        for i in 0..<n {
+            let rectified = max(0, raw[i] - runningSum / Float(windowEnd - windowStart))
+            linear[i] = rectified
+            energy += rectified
+            if windowEnd < n {
+                runningSum += raw[windowEnd]
+                windowEnd += 1
+            }
+            if i - reach >= 0 {
+                runningSum -= raw[windowStart]
+                windowStart += 1
+            }
+        }
+        guard energy > 1e-6 else {
+            bpm = 0
+            confidence = 0
+            return
+        }
+        let lags = min(maximumLag, n - 1)
+        for lag in 0...lags {
+            var sum: Float = 0
+            for i in lag..<n { sum += linear[i] * linear[i - lag] }
+            autocorrelation[lag] = sum / Float(n - lag)
+        }
+        for lag in (lags + 1)..<(maximumLag + 1) { autocorrelation[lag] = 0 }
+        // The comb of the autocovariance normalised to 1 at lag 0 measures how periodic the onsets
+        // are (near 0 for noise, well above for a steady beat): that is the confidence.
+        let centre = energy / Float(n)
+        let variance = autocorrelation[0] - centre * centre
+        guard variance > 1e-12 else { return }
+
+        // Comb filter bank over the tempo states, with the prior.
+        var best: Float = 0
+        for s in 0..<stateCount {
+            var sum: Float = 0, terms: Float = 0, covariance: Float = 0
+            for multiple in 1...4 {
+                let position = stateLag[s] * Float(multiple)
+                let lower = Int(position)
+                guard lower + 1 <= lags else { break }
+                let frac = position - Float(lower)
+                let value = autocorrelation[lower] * (1 - frac) + autocorrelation[lower + 1] * frac
+                sum += value
+                covariance += (value - centre * centre) / variance
+                terms += 1
+            }
+            periodicities[s] = terms > 0 ? max(0, covariance / terms) : 0
+            let value = terms > 0 ? max(0, sum / terms) * statePrior[s] : 0
+            observation[s] = value
+            best = max(best, value)
+        }
+        guard best > 0 else { return }
+        for s in 0..<stateCount { observation[s] /= best }
+
+        // HMM forward step: drift, a small chance of a jump, then the observation.
+        var previousBest: Float = 0
+        for s in 0..<stateCount { previousBest = max(previousBest, belief[s]) }
+        let floor = previousBest * Self.jumpProbability
+        var newTotal: Float = 0
+        for s in 0..<stateCount {
+            var reachable = floor
+            let low = max(0, s - transitionReach), high = min(stateCount - 1, s + transitionReach)
+            for t in low...high {
+                reachable = max(reachable, belief[t] * transition[t - s + transitionReach])
+            }
+            let value = reachable * observation[s]
+            scratchBelief[s] = value
+            newTotal += value
+        }
+        guard newTotal > 0 else { return }
+        var winner = 0
+        for s in 0..<stateCount {
+            belief[s] = scratchBelief[s] / newTotal
+            if belief[s] > belief[winner] { winner = s }
+        }
+        // Refine between states by a parabola through the observation around the winner.
+        var offset: Float = 0
+        if winner > 0, winner < stateCount - 1 {
+            let a = observation[winner - 1], b = observation[winner], c = observation[winner + 1]
+            let denominator = a - 2 * b + c
+            if denominator < 0 { offset = max(-0.5, min(0.5, 0.5 * (a - c) / denominator)) }
+        }
+        confidence = max(0, min(1, periodicities[winner]))
+        // Periodicity alone is not enough: the maximum over hundreds of tempo candidates of a random
+        // signal's autocorrelation is never zero. Stationary noise, though, triggers no onsets.
+        let known = confidence >= Self.minimumConfidence && recentOnsets >= Self.minimumOnsets
+        bpm = known
+            ? Float(Self.minimumBPM * pow(Self.stateRatio, Double(winner) + Double(offset))) : 0
+    }
+}

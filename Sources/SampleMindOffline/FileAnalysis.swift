@@ -1,0 +1,78 @@
+import Foundation
+import SampleMindAnalysis
+import SampleMindAudioFile
+
+/// Runs the causal analyzer over a whole sound file, as fast as it can, and reports what it
+/// emitted: onsets and beats as they came out, and the tempo and key the trackers held longest.
+public enum FileAnalysis {
+    public struct Options: Sendable {
+        public var hopSize: Int?
+        public var windowSize: Int?
+        public var channels: ChannelSelection = .all
+        public var keyProfile: KeyProfile = .temperley
+
+        public init() {}
+    }
+
+    /// Why a file could not be analysed.
+    public enum Failure: Error, CustomStringConvertible {
+        case file(AudioFileError)
+        case analysis(path: String, AnalysisError)
+
+        public var description: String {
+            switch self {
+            case .file(let error): return error.description
+            case .analysis(let path, let error): return "\(path): \(error.description)"
+            }
+        }
+    }
+
+    /// Blocks read from disk at once, in hops.
+    static let hopsPerRead = 64
+
+    /// Analyses `path`. `frameHandler`, when given, receives every frame in order.
+    public static func run(
+        path: String, options: Options = Options(), frameHandler: ((FeatureFrame) -> Void)? = nil
+    ) throws(Failure) -> FileAnalysisResult {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let reader: AudioFileReader
+        do { reader = try AudioFileReader(path: path) } catch { throw .file(error) }
+        let configuration = AnalyzerConfiguration(
+            sampleRate: reader.sampleRate, channelCount: reader.channelCount, hopSize: options.hopSize,
+            windowSize: options.windowSize, channels: options.channels, keyProfile: options.keyProfile)
+        let analyzer: Analyzer
+        do { analyzer = try Analyzer(configuration: configuration) } catch { throw .analysis(path: path, error) }
+
+        let channels = reader.channelCount, hop = configuration.hopSize
+        let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: hop * channels * hopsPerRead)
+        defer { buffer.deallocate() }
+        var summary = ResultAccumulator(configuration: configuration, durationSeconds: Double(reader.frameCount) / reader.sampleRate)
+
+        func analyse(blocks: Int) {
+            for block in 0..<blocks {
+                let slice = UnsafeBufferPointer(rebasing: buffer[(block * hop * channels)..<((block + 1) * hop * channels)])
+                analyzer.process(slice)
+                summary.add(analyzer.frame, events: analyzer.events)
+                frameHandler?(analyzer.frame)
+            }
+        }
+
+        while true {
+            let frames: Int
+            do { frames = try reader.read(into: buffer, frames: hop * hopsPerRead) } catch { throw .file(error) }
+            guard frames > 0 else { break }
+            let blocks = (frames + hop - 1) / hop
+            // Zero-pad the final partial hop.
+            for i in (frames * channels)..<(blocks * hop * channels) { buffer[i] = 0 }
+            analyse(blocks: blocks)
+            if frames < hop * hopsPerRead { break }
+        }
+        // Let the trackers report what their delay still holds: feed silence for one window and a hop.
+        let flushBlocks = (configuration.windowSize + hop - 1) / hop + 2
+        for i in 0..<(flushBlocks * hop * channels) { buffer[i] = 0 }
+        analyse(blocks: flushBlocks)
+
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return summary.result(file: path, channels: channels, delays: analyzer.delays, processingSeconds: elapsed)
+    }
+}

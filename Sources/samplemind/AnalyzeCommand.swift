@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import SampleMindAnalysis
+import SampleMindOffline
+
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Analyse sound files with the same causal analyzer the daemon runs live.",
+        discussion: """
+            Writes one JSON result per file: duration_s, sample_rate, tempo_bpm, beats, onsets, key,
+            loudness_integrated_lufs and a feature summary. Without --output the results go to
+            standard output, one JSON object per line. A file that cannot be analysed is reported on
+            standard error and the others are still analysed; the exit status is then 1.
+            """
+    )
+
+    @Option(name: .shortAndLong, help: "Write DIR/<file name without extension>.json for each input.")
+    var output: String?
+
+    @Flag(help: "Also write every feature frame as JSON Lines (DIR/<name>.frames.jsonl, or standard output).")
+    var frames = false
+
+    @Option(help: "Hop size in samples (default: 10 ms at the file's rate).")
+    var hop: Int?
+
+    @Option(help: "FFT window in samples (default: about 46 ms, a power of two).")
+    var window: Int?
+
+    @Option(help: "Analyse only this channel (1 = first) instead of all channels combined.")
+    var channel: Int?
+
+    @Option(help: "Key profile: \(KeyProfile.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var keyProfile: String = KeyProfile.temperley.rawValue
+
+    @Flag(help: "Indent the JSON.")
+    var pretty = false
+
+    @Argument(help: "Sound files (WAV, FLAC, AIFF, Ogg Vorbis, …).")
+    var files: [String]
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("name at least one sound file to analyse") }
+        if let channel, channel < 1 { throw ValidationError("--channel counts from 1, got \(channel)") }
+        if let hop, hop < 1 { throw ValidationError("--hop must be a positive number of samples, got \(hop)") }
+        if let window, window < 1 { throw ValidationError("--window must be a positive number of samples, got \(window)") }
+        guard KeyProfile(rawValue: keyProfile) != nil else {
+            throw ValidationError("unknown key profile '\(keyProfile)'; use one of: \(KeyProfile.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        var options = FileAnalysis.Options()
+        options.hopSize = hop
+        options.windowSize = window
+        options.keyProfile = KeyProfile(rawValue: keyProfile) ?? .temperley
+        if let channel { options.channels = .single(channel - 1) }
+
+        if let output {
+            try createDirectory(output)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        var claimedNames: [String: String] = [:]
+        var failures = 0
+        for file in files {
+            do {
+                try analyse(file, options: options, encoder: encoder, claimedNames: &claimedNames)
+            } catch {
+                failures += 1
+                StandardError.write("samplemind: \(error)")
+            }
+        }
+        if failures > 0 { throw ExitCode.failure }
+    }
+
+    private func analyse(
+        _ file: String, options: FileAnalysis.Options, encoder: JSONEncoder, claimedNames: inout [String: String]
+    ) throws {
+        guard let output else {
+            let result = try FileAnalysis.run(path: file, options: options, frameHandler: frames ? { frame in
+                StandardOutput.write(FrameJSON.encode(frame))
+            } : nil)
+            StandardOutput.write(String(decoding: try encoder.encode(result), as: UTF8.self))
+            return
+        }
+        let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        if let earlier = claimedNames[name] {
+            throw CommandFailure("\(file): its result would overwrite that of \(earlier) (both are named '\(name)'); analyse them in separate runs or rename one")
+        }
+        claimedNames[name] = file
+        let directory = URL(fileURLWithPath: output)
+        let frameWriter = frames ? try LineWriter(path: directory.appendingPathComponent("\(name).frames.jsonl").path) : nil
+        let result = try FileAnalysis.run(path: file, options: options, frameHandler: frameWriter.map { writer in
+            { frame in writer.write(FrameJSON.encode(frame)) }
+        })
+        try frameWriter?.close()
+        let target = directory.appendingPathComponent("\(name).json")
+        do {
+            try encoder.encode(result).write(to: target, options: .atomic)
+        } catch {
+            throw CommandFailure("\(target.path): cannot write the result (\(error.localizedDescription))")
+        }
+    }
+
+    private func createDirectory(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw CommandFailure("\(path): --output must be a directory, but a file of that name exists")
+            }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure("\(path): cannot create the output directory (\(error.localizedDescription))")
+        }
+    }
+}

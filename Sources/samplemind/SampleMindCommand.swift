@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct SampleMindCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "samplemind",
+        abstract: "Real-time audio analysis: onsets, tempo and beats, key and loudness.",
+        version: SampleMindVersion.current,
+        subcommands: [AnalyzeCommand.self, DemoCommand.self, VersionCommand.self]
+    )
+}
+
+enum SampleMindVersion {
+    static let current = "0.1.0"
+}

@@ -1,0 +1,43 @@
+import SampleMindAnalysis
+import SampleMindSynthesis
+import SampleMindTestSupport
+import XCTest
+
+final class RealTimeSafetyTests: XCTestCase {
+    func testAllocationCounter_countsAllocationsOnThisThread() {
+        let counted = countAllocations {
+            let array = [Int](repeating: 7, count: Int.random(in: 1000...2000))
+            XCTAssertGreaterThan(array.count, 0)
+        }
+        XCTAssertGreaterThan(counted, 0, "the counter must see an allocation, or a zero below proves nothing")
+    }
+
+    func testProcess_afterWarmUp_neverAllocatesOverTwelveSecondsOfMusic() throws {
+        let rate = 44_100.0
+        // Drums and chords with a key change, so every tracker emits events while measured.
+        let music = Percussion.drumPattern(bpm: 120, seconds: 16, sampleRate: rate)
+            .mixed(with: Harmony.progression(tonic: 0, minor: false, seconds: 8, sampleRate: rate)
+                .followed(by: Harmony.progression(tonic: 7, minor: false, seconds: 8, sampleRate: rate)))
+        let stereo = music.stereo(antiphase: true)
+        let analyzer = try Analyzer(configuration: AnalyzerConfiguration(sampleRate: rate, channelCount: 2))
+        let block = analyzer.samplesPerBlock
+        let warmUpBlocks = Int(4 * rate) / analyzer.configuration.hopSize
+        var events = 0
+        stereo.withUnsafeBufferPointer { samples in
+            let blocks = samples.count / block
+            for b in 0..<warmUpBlocks {
+                analyzer.process(UnsafeBufferPointer(rebasing: samples[(b * block)..<((b + 1) * block)]))
+            }
+            let allocations = countAllocations {
+                for b in warmUpBlocks..<blocks {
+                    analyzer.process(UnsafeBufferPointer(rebasing: samples[(b * block)..<((b + 1) * block)]))
+                    events += analyzer.events.count
+                }
+            }
+            let seconds = Double((blocks - warmUpBlocks) * analyzer.configuration.hopSize) / rate
+            XCTAssertGreaterThanOrEqual(seconds, 11.9)
+            XCTAssertEqual(allocations, 0, "\(allocations) heap allocations over \(seconds) s of processing")
+        }
+        XCTAssertGreaterThan(events, 40, "onsets, beats and a key change were emitted while measured")
+    }
+}
