@@ -113,8 +113,8 @@ public final class Analyzer {
                 events.append(.key(timeSeconds: frame.timeSeconds, key: MusicalKey(index: key.keyIndex),
                                    confidence: key.confidence))
             }
-            frame.keyIndex = Int8(key.keyIndex)
-            frame.keyConfidence = key.confidence
+            frame.keyIndex = Int8(key.displayedKeyIndex)
+            frame.keyConfidence = key.displayedConfidence
         }
         hopIndex += 1
     }

@@ -33,7 +33,8 @@ public struct FeatureFrame: Sendable, BitwiseCopyable {
     /// Tempo in BPM, 0 while unknown.
     public var tempoBPM: Float = 0
     public var tempoConfidence: Float = 0
-    /// Index of the current key (see ``MusicalKey/init(index:)``), −1 while unknown.
+    /// Index of the current key (see ``MusicalKey/init(index:)``), −1 while unknown. In the first
+    /// seconds of music it is provisional (no key event yet) and its confidence is scaled down.
     public var keyIndex: Int8 = -1
     public var keyConfidence: Float = 0
     /// Estimated deviation of the music's tuning from A = 440 Hz, in cents.

@@ -3,16 +3,19 @@ import Glibc
 /// Key estimation by correlating a smoothed pitch-class profile with the 24 rotations of a
 /// published key profile (Krumhansl & Schmuckler's method; profiles in ``KeyProfile``).
 ///
-/// The profile is averaged with exponential forgetting (time constant eight seconds) over frames
-/// that carry tonal energy. The first key is reported after two seconds of such frames; after that
-/// the key changes only when another key has correlated better by a margin for two seconds
-/// (hysteresis), so a passing chord does not flip it.
+/// The profile is averaged with exponential forgetting (time constant five seconds) over frames
+/// that carry tonal energy. After one second of such frames the best key so far is shown as
+/// provisional, its confidence scaled down; it is committed (and a key event emitted) after three
+/// seconds. After that the key changes only when another key has correlated better by a margin
+/// for four seconds (hysteresis), so a passing chord or the blend of two keys during a modulation
+/// does not flip it: the hold is longer than the time the blend resembles a third key.
 ///
 /// Algorithmic delay: half the chroma window plus the smoothing; a change is reported two
 /// seconds after it has become clear.
 final class KeyTracker {
     static let memorySeconds: Float = 5
     static let firstKeySeconds: Float = 3
+    static let provisionalKeySeconds: Float = 1
     static let changeHoldSeconds: Float = 4
     static let changeMargin: Float = 0.04
 
@@ -24,9 +27,12 @@ final class KeyTracker {
     private var challengerSeconds: Float = 0
     private var challenger = -1
 
-    /// The reported key index (−1 while unknown) and its correlation with the profile.
+    /// The committed key index (−1 while unknown) and its correlation with the profile.
     private(set) var keyIndex = -1
     private(set) var confidence: Float = 0
+    /// The key to show: the committed one, or before it the best so far (−1 with too little music).
+    private(set) var displayedKeyIndex = -1
+    private(set) var displayedConfidence: Float = 0
 
     /// Not real-time safe: allocates.
     init(profile: KeyProfile, updatesPerSecond: Float) {
@@ -80,12 +86,16 @@ final class KeyTracker {
             if key == keyIndex { currentScore = r }
         }
         if keyIndex < 0 {
+            if tonalSeconds >= Self.provisionalKeySeconds {
+                displayedKeyIndex = best
+                displayedConfidence = max(0, bestScore) * tonalSeconds / Self.firstKeySeconds
+            }
             guard tonalSeconds >= Self.firstKeySeconds else { return false }
-            keyIndex = best
-            confidence = max(0, bestScore)
+            commit(best, score: bestScore)
             return true
         }
         confidence = max(0, currentScore)
+        displayedConfidence = confidence
         guard best != keyIndex, bestScore - currentScore >= Self.changeMargin else {
             challenger = -1
             challengerSeconds = 0
@@ -97,11 +107,17 @@ final class KeyTracker {
         }
         challengerSeconds += secondsPerUpdate
         guard challengerSeconds >= Self.changeHoldSeconds else { return false }
-        keyIndex = best
-        confidence = max(0, bestScore)
+        commit(best, score: bestScore)
         challenger = -1
         challengerSeconds = 0
         return true
+    }
+
+    private func commit(_ key: Int, score: Float) {
+        keyIndex = key
+        confidence = max(0, score)
+        displayedKeyIndex = key
+        displayedConfidence = confidence
     }
 
 }
