@@ -35,16 +35,33 @@ let package = Package(
         .target(name: "SampleMindDSP", dependencies: ["CFFTW"], swiftSettings: realTimeSettings),
         // The causal, block-wise analyzer and its trackers. Never imports I/O, streaming or storage.
         .target(name: "SampleMindAnalysis", dependencies: ["SampleMindDSP", "CEbur128"], swiftSettings: realTimeSettings),
+        // Lock-free hand-over between threads: sample rings, queues, wake-ups, real-time threads.
+        .target(name: "SampleMindRealtime", swiftSettings: realTimeSettings),
+        // Live inputs: JACK, ALSA and a file played in real time, writing into a capture channel.
+        .target(
+            name: "SampleMindCapture",
+            dependencies: ["SampleMindRealtime", "SampleMindAudioFile", "CJACK", "CALSA"],
+            swiftSettings: realTimeSettings
+        ),
+        // The analysis thread: capture channel in, frames and events out to consumers' queues.
+        .target(
+            name: "SampleMindEngine",
+            dependencies: ["SampleMindAnalysis", "SampleMindCapture", "SampleMindRealtime"],
+            swiftSettings: realTimeSettings
+        ),
         // Reading sound files (libsndfile).
         .target(name: "SampleMindAudioFile", dependencies: ["CSndFile"]),
         // The project's own test and demo signals: clicks, drum patterns, chord progressions.
         .target(name: "SampleMindSynthesis"),
+        // The JSON shapes of frames and events, shared by the command line and the stream.
+        .target(name: "SampleMindProtocol", dependencies: ["SampleMindAnalysis"]),
         // Running the analyzer over a whole file and reporting what it emitted.
         .target(name: "SampleMindOffline", dependencies: ["SampleMindAnalysis", "SampleMindAudioFile"]),
         .executableTarget(
             name: "samplemind",
             dependencies: [
-                "SampleMindOffline", "SampleMindSynthesis",
+                "SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
+                "SampleMindRealtime", "SampleMindAudioFile",
                 "CFFTW", "CSndFile", "CEbur128", "CJACK", "CALSA", "CWebSockets", "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -63,6 +80,13 @@ let package = Package(
         .testTarget(
             name: "SampleMindAnalysisTests",
             dependencies: ["SampleMindAnalysis", "SampleMindSynthesis", "SampleMindTestSupport"]
+        ),
+        .testTarget(
+            name: "SampleMindLiveTests",
+            dependencies: [
+                "samplemind", "SampleMindEngine", "SampleMindCapture", "SampleMindOffline", "SampleMindSynthesis",
+                "SampleMindAudioFile", "SampleMindTestSupport",
+            ]
         ),
         .testTarget(
             name: "SampleMindCLITests",

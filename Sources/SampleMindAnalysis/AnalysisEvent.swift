@@ -55,3 +55,16 @@ public struct TrackerDelays: Sendable, Equatable {
     public var keySeconds: Double
     public var loudnessSeconds: Double
 }
+
+extension AnalysisEvent {
+    /// The same event with its time moved by `seconds` (from analyzer time to stream time).
+    public func shifted(by seconds: Double) -> AnalysisEvent {
+        switch self {
+        case .onset(let t, let strength): return .onset(timeSeconds: t + seconds, strength: strength)
+        case .beat(let t, let index, let position, let bpm):
+            return .beat(timeSeconds: t + seconds, index: index, barPosition: position, tempoBPM: bpm)
+        case .tempo(let t, let bpm, let confidence): return .tempo(timeSeconds: t + seconds, bpm: bpm, confidence: confidence)
+        case .key(let t, let key, let confidence): return .key(timeSeconds: t + seconds, key: key, confidence: confidence)
+        }
+    }
+}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SampleMindAnalysis
 import SampleMindOffline
+import SampleMindProtocol
 
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,11 @@
 import SampleMindAnalysis
 
-/// Feature frames as one-line JSON objects (`"type":"frame"`), the shape the live stream uses too.
+/// Feature frames as one-line JSON objects (`"type":"frame"`): the shape of `analyze --frames`,
+/// `serve --print` and the live stream. `wallClockSeconds`, when given, adds `"wall_clock"`.
 public enum FrameJSON {
-    public static func encode(_ frame: FeatureFrame) -> String {
+    public static func encode(_ frame: FeatureFrame, wallClockSeconds: Double? = nil) -> String {
         var out = "{\"type\":\"frame\",\"index\":\(frame.index),\"t\":\(rounded(frame.timeSeconds, 4))"
+        if let wallClockSeconds { out += ",\"wall_clock\":\(rounded(wallClockSeconds, 4))" }
         out += ",\"peak_dbfs\":\(rounded(frame.peakDBFS)),\"rms_dbfs\":\(rounded(frame.rmsDBFS))"
         out += ",\"centroid_hz\":\(rounded(frame.centroidHz, 1)),\"rolloff_hz\":\(rounded(frame.rolloffHz, 1))"
         out += ",\"flatness\":\(rounded(frame.flatness, 4)),\"flux\":\(rounded(frame.flux, 4))"

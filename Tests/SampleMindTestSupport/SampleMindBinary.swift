@@ -1,22 +1,22 @@
 import Foundation
 
 /// Runs the built `samplemind` executable and captures what it printed.
-struct SampleMindBinary {
-    struct Outcome {
-        var status: Int32
-        var standardOutput: String
-        var standardError: String
-        var errorLines: [String] { standardError.split(separator: "\n").map(String.init) }
+public struct SampleMindBinary {
+    public struct Outcome {
+        public var status: Int32
+        public var standardOutput: String
+        public var standardError: String
+        public var errorLines: [String] { standardError.split(separator: "\n").map(String.init) }
     }
 
     /// The executable sits in the build's products directory, beside the test bundle.
-    static var url: URL {
+    public static var url: URL {
         let bundle = Bundle.main.bundleURL
         let products = bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
         return products.appendingPathComponent("samplemind")
     }
 
-    static func run(_ arguments: [String]) throws -> Outcome {
+    public static func run(_ arguments: [String]) throws -> Outcome {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments

@@ -1,0 +1,58 @@
+import SampleMindCapture
+import SampleMindEngine
+
+/// Logs changes of the input state and of the real-time side's counters (which only count), at
+/// most once a second, from the main thread.
+struct HealthMonitor {
+    let engine: LiveEngine
+    let log: LogSink
+    private var lastState: InputState?
+    private var lastXruns = 0
+    private var lastOverruns = 0
+    private var lastDrops = 0
+    private var lastCheck = 0.0
+
+    init(engine: LiveEngine, log: @escaping LogSink) {
+        self.engine = engine
+        self.log = log
+    }
+
+    mutating func check() {
+        let now = MonotonicClockSeconds.now()
+        guard now - lastCheck >= 1 else { return }
+        lastCheck = now
+        let capture = engine.capture
+        let state = capture.state
+        if state != lastState {
+            if let lastState { log(state == .running ? .info : .warning, "input \(lastState.description) → \(state.description)") }
+            lastState = state
+        }
+        let xruns = capture.xruns.load(ordering: .relaxed)
+        if xruns != lastXruns {
+            log(.warning, "\(xruns - lastXruns) xrun(s) in the audio input (\(xruns) in all)")
+            lastXruns = xruns
+        }
+        let overruns = capture.overruns.load(ordering: .relaxed)
+        if overruns != lastOverruns {
+            log(.warning, "analysis fell behind the input: \(overruns - lastOverruns) block(s) dropped (\(overruns) in all)")
+            lastOverruns = overruns
+        }
+        let drops = engine.outputQueues.reduce(0) {
+            $0 + $1.droppedFrames.load(ordering: .relaxed) + $1.droppedEvents.load(ordering: .relaxed)
+        }
+        if drops != lastDrops {
+            log(.warning, "a consumer fell behind: \(drops - lastDrops) output(s) dropped (\(drops) in all)")
+            lastDrops = drops
+        }
+    }
+}
+
+enum MonotonicClockSeconds {
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}
+
+import Glibc

@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import SampleMindAnalysis
+import SampleMindAudioFile
+import SampleMindCapture
+import SampleMindEngine
+import SampleMindProtocol
+import SampleMindRealtime
+import SampleMindSynthesis
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the live daemon: capture from JACK, ALSA or a file and analyse in real time.",
+        discussion: """
+            --input auto (the default) uses JACK if a server answers, else the ALSA default device if it
+            opens, else — only when started from a terminal — SampleMind's demo music. With --print, events
+            and one frame per second are written to standard output as JSON Lines. SIGINT or SIGTERM stop it.
+            """
+    )
+
+    enum InputKind: String, ExpressibleByArgument, CaseIterable { case auto, jack, alsa, file }
+
+    @Option(help: "Where audio comes from: \(InputKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var input: InputKind = .auto
+
+    @Option(help: "Sound file for --input file.")
+    var file: String?
+
+    @Flag(help: "Play the file again and again.")
+    var loop = false
+
+    @Option(help: "Play the file this many times faster than real time (0: as fast as the analysis goes).")
+    var speed: Double = 1
+
+    @Option(help: "ALSA capture device (default, hw:1,0, plughw:…).")
+    var device: String = "default"
+
+    @Option(help: "Channels to capture (JACK input ports or ALSA channels).")
+    var channels: Int = 2
+
+    @Option(help: "ALSA sample rate to ask for.")
+    var rate: Int = 48_000
+
+    @Option(help: "ALSA period in frames to ask for.")
+    var period: Int = 256
+
+    @Option(name: .customLong("jack-name"), help: "JACK client name.")
+    var jackName: String = "samplemind"
+
+    @Option(name: .customLong("jack-connect"), help: "Connect JACK output ports matching this pattern to our inputs (repeatable), e.g. system:capture_.*")
+    var jackConnect: [String] = []
+
+    @Option(help: "SCHED_FIFO priority of the analysis thread (1–99); 0 for normal scheduling.")
+    var realtimePriority: Int32 = 70
+
+    @Flag(help: "Write events and a frame per second to standard output as JSON Lines.")
+    var print = false
+
+    func validate() throws {
+        if input == .file, file == nil { throw ValidationError("--input file needs --file PATH") }
+        if file != nil, input != .file && input != .auto {
+            throw ValidationError("--file goes with --input file")
+        }
+        guard (0...99).contains(realtimePriority) else { throw ValidationError("--realtime-priority must be 0–99") }
+    }
+
+    func run() throws {
+        ShutdownSignal.install()
+        let log = ConsoleLog.sink
+        let source: AudioInput
+        do { source = try chooseInput(log: log) } catch {
+            throw CommandFailure("cannot start: \(error)")
+        }
+
+        var settings = LiveEngine.Settings()
+        settings.realtimePriority = realtimePriority > 0 ? realtimePriority : nil
+        if realtimePriority > 0, let refusal = RealtimeThread.lockMemory() {
+            log(.warning, "could not lock memory (\(refusal)); page faults may delay analysis. Raise LimitMEMLOCK to avoid it")
+        }
+        let engine = LiveEngine(settings: settings, log: log)
+        let printer = print ? engine.addConsumer(name: "print") : nil
+        try engine.start()
+        do { try source.start(into: engine.capture, log: log) } catch {
+            engine.stop()
+            throw CommandFailure("cannot start \(source.description): \(error)")
+        }
+        log(.info, "analysing \(source.description)")
+
+        var printState = PrintState()
+        var monitor = HealthMonitor(engine: engine, log: log)
+        while ShutdownSignal.received == 0 {
+            if let printer { printState.drain(printer) } else { usleep(20_000) }
+            monitor.check()
+            if printer != nil, printer!.wake.wait(timeout: 0.02) == false { continue }
+        }
+        log(.info, "stopping (signal \(ShutdownSignal.received))")
+        source.stop()
+        engine.stop()
+        if let printer { printState.drain(printer) }
+        monitor.check()
+    }
+
+    private func chooseInput(log: LogSink) throws(InputError) -> AudioInput {
+        switch input {
+        case .jack:
+            return try JACKInput(clientName: jackName, channelCount: channels, connectPatterns: jackConnect)
+        case .alsa:
+            return try ALSAInput(device: device, sampleRate: rate, channels: channels, periodFrames: period,
+                                 realtimePriority: realtimePriority > 0 ? realtimePriority : nil)
+        case .file:
+            return try FileInput(path: file!, loop: loop, speed: speed, periodFrames: period)
+        case .auto:
+            if let file { return try FileInput(path: file, loop: loop, speed: speed, periodFrames: period) }
+            if InputProbe.jackServerIsRunning() {
+                log(.info, "input auto: a JACK server answers; using JACK")
+                return try JACKInput(clientName: jackName, channelCount: channels, connectPatterns: jackConnect)
+            }
+            if InputProbe.alsaDeviceOpens(device) {
+                log(.info, "input auto: no JACK server; ALSA device '\(device)' opens; using it")
+                return try ALSAInput(device: device, sampleRate: rate, channels: channels, periodFrames: period,
+                                     realtimePriority: realtimePriority > 0 ? realtimePriority : nil)
+            }
+            guard isatty(STDIN_FILENO) == 1 else {
+                log(.warning, "input auto: no JACK server and no ALSA device '\(device)'; waiting for a JACK server (the demo music plays only when started from a terminal)")
+                return try JACKInput(clientName: jackName, channelCount: channels, connectPatterns: jackConnect)
+            }
+            let demo = FileManager.default.temporaryDirectory.appendingPathComponent("samplemind-demo.wav").path
+            if !FileManager.default.fileExists(atPath: demo) {
+                do {
+                    try AudioFileWriter.write(DemoSong.make().stereo(), sampleRate: Int(DemoSong.sampleRate),
+                                              channelCount: 2, to: demo)
+                } catch { throw InputError("cannot write the demo music: \(error)") }
+            }
+            log(.info, "input auto: no JACK server and no ALSA device; playing SampleMind's demo music (\(demo)) in a loop")
+            return try FileInput(path: demo, loop: true, speed: 1, periodFrames: period)
+        }
+    }
+}
+
+/// Prints every event and the first frame of each second of stream time.
+struct PrintState {
+    private var nextFrameSecond = 0.0
+
+    mutating func drain(_ queue: OutputQueue) {
+        while let output = queue.pop() {
+            switch output {
+            case .frame(let frame, let wall):
+                guard frame.timeSeconds >= nextFrameSecond else { continue }
+                nextFrameSecond = frame.timeSeconds.rounded(.down) + 1
+                Self.write(FrameJSON.encode(frame, wallClockSeconds: wall))
+            case .event(let event, let wall):
+                Self.write(EventJSON.encode(event, wallClockSeconds: wall))
+            case .session(let t, let rate, let channels, let wall):
+                Self.write(EventJSON.session(timeSeconds: t, sampleRate: rate, channelCount: channels, wallClockSeconds: wall))
+            case .discontinuity(let t, let gap, let wall):
+                Self.write(EventJSON.discontinuity(timeSeconds: t, gapSeconds: gap, wallClockSeconds: wall))
+            }
+        }
+    }
+
+    private static func write(_ line: String) {
+        StandardOutput.write(line)
+    }
+}

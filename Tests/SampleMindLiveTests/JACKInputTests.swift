@@ -1,0 +1,113 @@
+import Foundation
+import Glibc
+import SampleMindTestSupport
+import XCTest
+
+final class JACKInputTests: XCTestCase {
+    private var scratch: ScratchDirectory!
+    private var server: JACKServer?
+    private var children: [ChildProcess] = []
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(JACKServer.isInstalled, "jackd is not installed (scripts/install-dependencies installs it)")
+        scratch = try ScratchDirectory("samplemind-jack")
+    }
+
+    override func tearDown() {
+        for child in children { child.stop(signal: SIGKILL) }
+        server?.stop()
+        scratch?.remove()
+    }
+
+    private func track(_ child: ChildProcess) -> ChildProcess {
+        children.append(child)
+        return child
+    }
+
+    func testServe_whenAFilePlaysIntoItsJACKPort_reportsTheTempoAndKeyThatAnalyzeReports() throws {
+        let song = try TestSong(seconds: 14, in: scratch)
+        let jack = try JACKServer(in: scratch)
+        server = jack
+        let daemon = track(try startDaemon(["--input", "jack", "--channels", "1"], environment: jack.environment, in: scratch))
+        XCTAssertTrue(daemon.waitFor("connected to JACK", timeout: 10), daemon.errors)
+        let player = track(try jack.play(song.path, into: "samplemind:in_1"))
+        XCTAssertTrue(player.waitForExit(timeout: 30), "the player finished")
+        let shutdown = daemon.stop(signal: SIGINT)
+        XCTAssertNotNil(shutdown, "the daemon stopped")
+        XCTAssertLessThan(shutdown ?? 99, 2, "stopped within 2 s")
+        XCTAssertEqual(daemon.process.terminationStatus, 0)
+
+        let stream = PrintedStream(daemon.output)
+        let frame = try XCTUnwrap(stream.lastTunedFrame, daemon.output.suffix(500).description)
+        let expectedTempo = try XCTUnwrap(song.expected.tempoBPM)
+        XCTAssertEqual(frame["tempo_bpm"] as? Double ?? 0, expectedTempo, accuracy: expectedTempo * 0.02)
+        XCTAssertEqual(frame["key"] as? String, song.expected.key)
+        XCTAssertEqual(song.expected.key, TestSong.key)
+        XCTAssertGreaterThan(stream.of("beat").count, 15)
+        XCTAssertEqual(stream.of("session").count, 1)
+    }
+
+    func testServe_whenJACKServerIsKilledAndRestarted_staysUpReconnectsAndAnalysesAgain() throws {
+        let song = try TestSong(seconds: 8, in: scratch)
+        let jack = try JACKServer(in: scratch)
+        server = jack
+        let daemon = track(try startDaemon(["--input", "jack", "--channels", "1"], environment: jack.environment, in: scratch))
+        XCTAssertTrue(daemon.waitFor("connected to JACK", timeout: 10), daemon.errors)
+        let first = track(try jack.play(song.path, into: "samplemind:in_1", label: "first"))
+        Thread.sleep(forTimeInterval: 3)
+        jack.kill()
+        _ = first.waitForExit(timeout: 5)
+        XCTAssertTrue(daemon.waitFor("JACK server went away", timeout: 10), daemon.errors)
+        XCTAssertTrue(daemon.isRunning, "the daemon survives its server")
+        Thread.sleep(forTimeInterval: 1)
+        try jack.start()
+        let reconnectDeadline = Date().addingTimeInterval(15)
+        while daemon.errors.components(separatedBy: "connected to JACK").count < 3, Date() < reconnectDeadline {
+            usleep(100_000)
+        }
+        XCTAssertEqual(daemon.errors.components(separatedBy: "connected to JACK").count, 3, "connected twice: \(daemon.errors)")
+        let second = track(try jack.play(song.path, into: "samplemind:in_1", label: "second"))
+        XCTAssertTrue(second.waitForExit(timeout: 20))
+        XCTAssertNotNil(daemon.stop(signal: SIGTERM))
+        XCTAssertEqual(daemon.process.terminationStatus, 0)
+
+        let stream = PrintedStream(daemon.output)
+        let discontinuity = try XCTUnwrap(stream.of("discontinuity").first, "a discontinuity was reported")
+        let resumedAt = discontinuity["t"] as? Double ?? 0
+        XCTAssertGreaterThan(discontinuity["gap_s"] as? Double ?? 0, 0.5, "the gap covers the time the server was gone")
+        // Frames carry the stream time of their hop; events the (earlier) time of the music they mark.
+        let frameTimes = stream.of("frame").compactMap { $0["t"] as? Double }
+        XCTAssertEqual(frameTimes, frameTimes.sorted(), "stream time never goes back")
+        let onsetTimes = stream.of("onset").compactMap { $0["t"] as? Double }
+        XCTAssertEqual(onsetTimes, onsetTimes.sorted())
+        let after = stream.of("frame").filter { ($0["t"] as? Double ?? 0) > resumedAt + 2 }
+        XCTAssertTrue(after.contains { ($0["rms_dbfs"] as? Double ?? -200) > -60 }, "audio is analysed again after reconnecting")
+        XCTAssertGreaterThan(stream.of("onset").filter { ($0["t"] as? Double ?? 0) > resumedAt }.count, 5)
+    }
+
+    func testServe_whenNoJACKServerAtStart_waitsAndConnectsWhenOneStarts() throws {
+        let name = "smtest-absent-\(getpid())"
+        let daemon = track(try startDaemon(["--input", "jack"], environment: ["JACK_DEFAULT_SERVER": name], in: scratch))
+        XCTAssertTrue(daemon.waitFor("waiting for one", timeout: 10), daemon.errors)
+        Thread.sleep(forTimeInterval: 1)
+        XCTAssertTrue(daemon.isRunning)
+        let jack = try ChildProcess("/usr/bin/jackd", ["-n", name, "-d", "dummy", "-r", "48000", "-p", "256"],
+                                    label: "late-jackd", in: scratch)
+        children.append(jack)
+        XCTAssertTrue(daemon.waitFor("connected to JACK", timeout: 15), daemon.errors)
+        XCTAssertNotNil(daemon.stop(signal: SIGINT))
+        XCTAssertEqual(daemon.process.terminationStatus, 0)
+        jack.stop()
+    }
+
+    func testServe_whenConnectPatternMatchesNothing_saysWhatToFixAndExits() throws {
+        let jack = try JACKServer(in: scratch)
+        server = jack
+        let daemon = track(try startDaemon(["--input", "jack", "--jack-connect", "nosuchclient:out_.*"],
+                                           environment: jack.environment, in: scratch))
+        XCTAssertTrue(daemon.waitForExit(timeout: 10))
+        XCTAssertNotEqual(daemon.process.terminationStatus, 0)
+        XCTAssertTrue(daemon.errors.contains("no JACK output port matches 'nosuchclient:out_.*'"), daemon.errors)
+        XCTAssertTrue(daemon.errors.contains("jack_lsp"), "says how to find the right name")
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Glibc
+import SampleMindAnalysis
+import SampleMindCapture
+import SampleMindEngine
+import SampleMindOffline
+import SampleMindTestSupport
+import XCTest
+
+/// The engine in this process, so its threads can be watched.
+final class LiveEngineTests: XCTestCase {
+    private var scratch: ScratchDirectory!
+
+    override func setUpWithError() throws { scratch = try ScratchDirectory("samplemind-engine") }
+    override func tearDown() { scratch.remove() }
+
+    private static let quiet: LogSink = { _, _ in }
+
+    /// Everything a consumer received, collected on the test thread.
+    private func collect(_ queue: OutputQueue, into outputs: inout [EngineOutput]) {
+        while let output = queue.pop() { outputs.append(output) }
+    }
+
+    func testFileInputAtFullSpeed_givesExactlyWhatAnalyzeGives() throws {
+        let song = try TestSong(seconds: 12, in: scratch)
+        let engine = LiveEngine(log: Self.quiet)
+        let queue = engine.addConsumer(name: "test", capacity: 4_096)
+        try engine.start()
+        let input = try FileInput(path: song.path, speed: 0)
+        try input.start(into: engine.capture, log: Self.quiet)
+        var outputs: [EngineOutput] = []
+        let deadline = Date().addingTimeInterval(30)
+        while engine.capture.state != .finished, Date() < deadline {
+            collect(queue, into: &outputs)
+            usleep(2_000)
+        }
+        input.stop()
+        engine.stop()
+        collect(queue, into: &outputs)
+
+        var onsets: [Double] = [], beats: [Double] = [], frames = 0
+        for output in outputs {
+            switch output {
+            case .event(.onset(let t, _), _): onsets.append((t * 10_000).rounded() / 10_000)
+            case .event(.beat(let t, _, _, _), _): beats.append((t * 10_000).rounded() / 10_000)
+            case .frame: frames += 1
+            default: break
+            }
+        }
+        XCTAssertEqual(queue.droppedFrames.load(ordering: .relaxed), 0)
+        XCTAssertEqual(frames, Int(12 * 48_000) / 480, "one frame per hop, none lost")
+        // Same samples, same hop alignment: the live engine and analyze agree to the sample.
+        XCTAssertEqual(onsets, song.expected.onsets.filter { $0 <= onsets.last ?? 0 })
+        XCTAssertEqual(beats, song.expected.beats.filter { $0 <= beats.last ?? 0 })
+        XCTAssertGreaterThan(beats.count, 15)
+    }
+
+    func testJACKCapture_overTenSecondsOfSteadyState_allocatesNothingOnCaptureOrAnalysisThreads() throws {
+        try XCTSkipUnless(JACKServer.isInstalled, "jackd is not installed (scripts/install-dependencies installs it)")
+        let song = try TestSong(seconds: 17, in: scratch)
+        let jack = try JACKServer(in: scratch)
+        defer { jack.stop() }
+        setenv("JACK_DEFAULT_SERVER", jack.name, 1)
+        defer { unsetenv("JACK_DEFAULT_SERVER") }
+
+        let engine = LiveEngine(log: Self.quiet)
+        let queue = engine.addConsumer(name: "test", capacity: 8_192)
+        try engine.start()
+        let input = try JACKInput(clientName: "samplemind", channelCount: 1)
+        try input.start(into: engine.capture, log: Self.quiet)
+        defer {
+            input.stop()
+            engine.stop()
+        }
+        let player = try jack.play(song.path, into: "samplemind:in_1")
+        defer { player.stop(signal: SIGKILL) }
+
+        // Warm up for four seconds of music, so every tracker has locked and emits events.
+        var outputs: [EngineOutput] = []
+        let warmUp = Date().addingTimeInterval(5)
+        while Date() < warmUp { collect(queue, into: &outputs); usleep(20_000) }
+        let captureThread = input.processThread.load(ordering: .acquiring)
+        let analysisThread = engine.analysisThread.load(ordering: .acquiring)
+        XCTAssertNotEqual(captureThread, 0, "JACK's process thread is known")
+        XCTAssertNotEqual(analysisThread, 0)
+        let blocksBefore = engine.counters.blocks.load(ordering: .relaxed)
+        var eventsWhileMeasured = 0
+        let allocations = countAllocations(onThreads: captureThread, analysisThread) {
+            // The test thread sleeps (its own allocations are not counted); the queue is big enough.
+            Thread.sleep(forTimeInterval: 10.2)
+        }
+        collect(queue, into: &outputs)
+        for output in outputs { if case .event = output { eventsWhileMeasured += 1 } }
+        let blocks = engine.counters.blocks.load(ordering: .relaxed) - blocksBefore
+        XCTAssertGreaterThanOrEqual(blocks, 1_000, "at least 10 s of audio were analysed while counting")
+        XCTAssertEqual(allocations, 0, "heap allocations on the JACK process thread and the analysis thread")
+        XCTAssertEqual(engine.capture.overruns.load(ordering: .relaxed), 0)
+        XCTAssertGreaterThan(eventsWhileMeasured, 30)
+    }
+}
+
+final class AllocationCounterTests: XCTestCase {
+    func testCountAllocations_countsAnotherThreadsAllocations() {
+        let ready = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var thread: pthread_t = 0
+        nonisolated(unsafe) var go = false
+        Thread.detachNewThread {
+            thread = pthread_self()
+            ready.signal()
+            while !go { usleep(1_000) }
+            for size in 1...50 { _ = [UInt8](repeating: 1, count: 1_000 + size) }
+            done.signal()
+        }
+        ready.wait()
+        let counted = countAllocations(onThreads: thread, 0) {
+            go = true
+            done.wait()
+        }
+        XCTAssertGreaterThanOrEqual(counted, 50, "allocations on a watched thread are counted")
+    }
+}
