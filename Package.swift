@@ -68,7 +68,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "samplemind-bench",
-            dependencies: ["SampleMindOffline", "SampleMindSynthesis"]
+            dependencies: ["SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "CJACK"]
         ),
 
         .target(

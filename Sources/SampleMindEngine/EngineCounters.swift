@@ -14,11 +14,14 @@ public final class EngineCounters: @unchecked Sendable {
     public let discontinuities = Atomic<Int>(0)
     /// Samples thrown away at the end of a session that did not fill a whole hop.
     public let discardedSamples = Atomic<Int>(0)
+    /// The input's sample rate when the analyzer could not be set up for it (0 while all is well).
+    public let rejectedSampleRate = Atomic<Int>(0)
     /// Histogram of hand-over latency in 25 µs bins up to 25 ms (the last bin holds everything
     /// longer). Written only by the analysis thread; read it after the engine has stopped.
     public static let latencyBinNanoseconds = 25_000
     public static let latencyBinCount = 1_000
     let latencyBins: UnsafeMutablePointer<Int>
+    private let resetRequested = Atomic<Bool>(false)
 
     init() {
         latencyBins = .allocate(capacity: Self.latencyBinCount)
@@ -26,6 +29,22 @@ public final class EngineCounters: @unchecked Sendable {
     }
 
     deinit { latencyBins.deallocate() }
+
+    /// Asks the analysis thread to start the timing figures (maxima, histogram, means) afresh at
+    /// its next hop, e.g. once set-up and warm-up are over. Any thread.
+    public func restartTimingFigures() { resetRequested.store(true, ordering: .releasing) }
+
+    /// Analysis thread, before each hop. Real-time safe.
+    func applyRequestedReset() {
+        guard resetRequested.exchange(false, ordering: .acquiring) else { return }
+        blocks.store(0, ordering: .relaxed)
+        analysisNanosecondsTotal.store(0, ordering: .relaxed)
+        analysisNanosecondsMax.store(0, ordering: .relaxed)
+        handoverNanosecondsTotal.store(0, ordering: .relaxed)
+        handoverNanosecondsMax.store(0, ordering: .relaxed)
+        handoverSamples.store(0, ordering: .relaxed)
+        for bin in 0..<Self.latencyBinCount { latencyBins[bin] = 0 }
+    }
 
     /// Analysis thread. Real-time safe.
     func recordAnalysis(nanoseconds: Int) {

@@ -133,6 +133,7 @@ public final class LiveEngine: @unchecked Sendable {
     }
 
     private func analyse(_ analyzer: Analyzer, block: UnsafeMutablePointer<Float>, hopEnd: Int) {
+        counters.applyRequestedReset()
         let started = MonotonicClock.nanoseconds()
         analyzer.process(UnsafeBufferPointer(start: block, count: analyzer.samplesPerBlock))
         counters.recordAnalysis(nanoseconds: Int(MonotonicClock.nanoseconds() - started))
@@ -214,8 +215,9 @@ public final class LiveEngine: @unchecked Sendable {
             }
             analyzer = made
         } catch {
+            // The input checks rates before it starts, so this is rare; the main thread reports it.
             analyzer = nil
-            log(.error, "cannot analyse the input's format: \(error)")
+            counters.rejectedSampleRate.store(Int(marker.sampleRate), ordering: .relaxed)
         }
     }
 }

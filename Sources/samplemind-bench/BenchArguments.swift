@@ -1,7 +1,15 @@
 import Foundation
 
-/// Options: --corpus DIR, --scorer FILE, --baseline FILE, --python PATH, --speed-seconds N, --keep DIR.
+/// Sections (speed, accuracy, live, latency; default speed and accuracy) and options: --corpus DIR,
+/// --scorer FILE, --baseline FILE, --python PATH, --speed-seconds N, --keep DIR, --live-minutes N,
+/// --soak-hours N, --latency-seconds N.
 struct BenchArguments {
+    enum Section: String { case speed, accuracy, live, latency }
+
+    var sections: [Section] = []
+    var liveMinutes = 10.0
+    var soakHours = 24.0
+    var latencySeconds = 60.0
     var corpus = "../shared/corpus"
     var scorer = "../shared/eval/score.py"
     var baseline = "../shared/eval/baseline.md"
@@ -12,6 +20,10 @@ struct BenchArguments {
     init<S: Sequence>(_ words: S) where S.Element == String {
         var iterator = words.makeIterator()
         while let word = iterator.next() {
+            if let section = Section(rawValue: word) {
+                sections.append(section)
+                continue
+            }
             guard let value = iterator.next() else {
                 fatalError("samplemind-bench: \(word) needs a value")
             }
@@ -22,8 +34,12 @@ struct BenchArguments {
             case "--python": python = value
             case "--speed-seconds": speedSeconds = Double(value) ?? speedSeconds
             case "--keep": keep = value
+            case "--live-minutes": liveMinutes = Double(value) ?? liveMinutes
+            case "--soak-hours": soakHours = Double(value) ?? soakHours
+            case "--latency-seconds": latencySeconds = Double(value) ?? latencySeconds
             default: fatalError("samplemind-bench: unknown option \(word)")
             }
         }
+        if sections.isEmpty { sections = [.speed, .accuracy] }
     }
 }

@@ -1,15 +1,17 @@
 import Foundation
-import SampleMindAnalysis
-import SampleMindAudioFile
-import SampleMindOffline
-import SampleMindSynthesis
 
-// samplemind-bench: accuracy on ../shared/corpus (scored by ../shared/eval/score.py) and speed.
+// samplemind-bench [speed] [accuracy] [live] [latency]: with no section named, speed and accuracy.
 // Run it through scripts/bench, which builds in release mode and prepares the scorer's Python.
 
 let arguments = BenchArguments(CommandLine.arguments.dropFirst())
 print("SampleMind benchmark — \(Date())")
-print("")
-SpeedBenchmark.run(seconds: arguments.speedSeconds)
-print("")
-AccuracyBenchmark.run(arguments: arguments)
+for section in arguments.sections {
+    print("")
+    switch section {
+    case .speed: SpeedBenchmark.run(seconds: arguments.speedSeconds)
+    case .accuracy: AccuracyBenchmark.run(arguments: arguments)
+    case .live: LiveBenchmark.run(minutes: arguments.liveMinutes, soakHours: arguments.soakHours)
+    case .latency: OnsetLatencyBenchmark.run(seconds: arguments.latencySeconds)
+    }
+    fflush(nil)
+}

@@ -1,3 +1,4 @@
+import Glibc
 import SampleMindCapture
 import SampleMindEngine
 
@@ -11,6 +12,7 @@ struct HealthMonitor {
     private var lastOverruns = 0
     private var lastDrops = 0
     private var lastCheck = 0.0
+    private var lastRejectedRate = 0
 
     init(engine: LiveEngine, log: @escaping LogSink) {
         self.engine = engine
@@ -26,6 +28,11 @@ struct HealthMonitor {
         if state != lastState {
             if let lastState { log(state == .running ? .info : .warning, "input \(lastState.description) → \(state.description)") }
             lastState = state
+        }
+        let rejected = engine.counters.rejectedSampleRate.load(ordering: .relaxed)
+        if rejected != lastRejectedRate {
+            log(.error, "the input delivers \(rejected) Hz, which cannot be analysed (8000–192000 Hz); change the device or server rate")
+            lastRejectedRate = rejected
         }
         let xruns = capture.xruns.load(ordering: .relaxed)
         if xruns != lastXruns {
@@ -54,5 +61,3 @@ enum MonotonicClockSeconds {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }
-
-import Glibc

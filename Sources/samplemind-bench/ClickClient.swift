@@ -1,0 +1,96 @@
+import CJACK
+import Glibc
+import SampleMindSynthesis
+import Synchronization
+
+/// A JACK client for the onset-latency benchmark: it writes clicks to its output port, noting the
+/// JACK time (µs, CLOCK_MONOTONIC_RAW) of each click's first sample, and notes the JACK time of
+/// every MIDI note-on arriving at its MIDI input (aubio's onsets).
+final class ClickClient: @unchecked Sendable {
+    static let capacity = 4_096
+    let client: OpaquePointer
+    private let output: OpaquePointer
+    private let midiInput: OpaquePointer
+    let clickTimes = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+    let noteTimes = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+    let clickCount = Atomic<Int>(0)
+    let noteCount = Atomic<Int>(0)
+    private let clickSound: UnsafeMutablePointer<Float>
+    private let clickLength: Int
+    private let intervals: UnsafeMutablePointer<Int>
+    private var nextClickFrame: UInt32 = 0
+    private var clickPosition = Int.max
+    let running = Atomic<Bool>(false)
+
+    init?(name: String, sampleRate: Double) {
+        var status = jack_status_t(rawValue: 0)
+        guard let opened = samplemind_jack_client_open(name, JackNoStartServer, &status) else { return nil }
+        client = opened
+        guard let out = jack_port_register(opened, "out", "32 bit float mono audio", UInt(JackPortIsOutput.rawValue), 0),
+              let midi = jack_port_register(opened, "midi_in", "8 bit raw midi", UInt(JackPortIsInput.rawValue), 0) else {
+            jack_client_close(opened)
+            return nil
+        }
+        output = out
+        midiInput = midi
+        let click = Percussion.clicks(bpm: 60, seconds: 0.6, sampleRate: sampleRate, beatsPerBar: 1000, startSeconds: 0)
+        clickLength = Int(0.03 * sampleRate)
+        clickSound = .allocate(capacity: clickLength)
+        for i in 0..<clickLength { clickSound[i] = click.samples[i] }
+        // Clicks 0.5–0.6 s apart, varied so that nothing can lock onto their phase.
+        var random = SplitMix64(seed: 99)
+        intervals = .allocate(capacity: Self.capacity)
+        for i in 0..<Self.capacity { intervals[i] = Int(sampleRate * (0.5 + 0.1 * Double(random.nextSignedUnit() + 1) / 2)) }
+        jack_set_process_callback(opened, clickProcess, Unmanaged.passUnretained(self).toOpaque())
+        guard jack_activate(opened) == 0 else { return nil }
+        nextClickFrame = jack_frame_time(opened) + UInt32(sampleRate)
+    }
+
+    deinit {
+        jack_client_close(client)
+        clickTimes.deallocate()
+        noteTimes.deallocate()
+        clickSound.deallocate()
+        intervals.deallocate()
+    }
+
+    func connect(_ source: String, _ destination: String) -> Bool { jack_connect(client, source, destination) == 0 }
+
+    fileprivate func process(_ frames: UInt32) {
+        let cycleStart = jack_last_frame_time(client)
+        let out = jack_port_get_buffer(output, frames).assumingMemoryBound(to: Float.self)
+        let generating = running.load(ordering: .relaxed)
+        for i in 0..<Int(frames) {
+            let frame = cycleStart &+ UInt32(i)
+            if generating, frame == nextClickFrame {
+                let count = clickCount.load(ordering: .relaxed)
+                if count < Self.capacity {
+                    clickTimes[count] = jack_frames_to_time(client, frame)
+                    nextClickFrame = frame &+ UInt32(intervals[count])
+                    clickCount.store(count + 1, ordering: .releasing)
+                    clickPosition = 0
+                }
+            } else if frame == nextClickFrame {
+                nextClickFrame = frame &+ 24_000
+            }
+            out[i] = clickPosition < clickLength ? clickSound[clickPosition] : 0
+            if clickPosition < clickLength { clickPosition += 1 }
+        }
+        let midi = jack_port_get_buffer(midiInput, frames)
+        let events = jack_midi_get_event_count(midi)
+        for index in 0..<events {
+            var event = jack_midi_event_t()
+            guard jack_midi_event_get(&event, midi, index) == 0, event.size >= 3, let data = event.buffer else { continue }
+            guard data[0] & 0xF0 == 0x90, data[2] > 0 else { continue }
+            let count = noteCount.load(ordering: .relaxed)
+            guard count < Self.capacity else { continue }
+            noteTimes[count] = jack_frames_to_time(client, cycleStart &+ event.time)
+            noteCount.store(count + 1, ordering: .releasing)
+        }
+    }
+}
+
+private func clickProcess(_ frames: jack_nframes_t, _ arg: UnsafeMutableRawPointer?) -> Int32 {
+    Unmanaged<ClickClient>.fromOpaque(arg!).takeUnretainedValue().process(frames)
+    return 0
+}
