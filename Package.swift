@@ -49,6 +49,12 @@ let package = Package(
             dependencies: ["SampleMindAnalysis", "SampleMindCapture", "SampleMindRealtime"],
             swiftSettings: realTimeSettings
         ),
+        // The network face: WebSocket stream, HTTP API and static files on libwebsockets.
+        .target(
+            name: "SampleMindStreaming",
+            dependencies: ["SampleMindEngine", "SampleMindProtocol", "SampleMindRealtime", "CWebSockets"],
+            resources: [.copy("Dashboard")]
+        ),
         // Reading sound files (libsndfile).
         .target(name: "SampleMindAudioFile", dependencies: ["CSndFile"]),
         // The project's own test and demo signals: clicks, drum patterns, chord progressions.
@@ -61,7 +67,7 @@ let package = Package(
             name: "samplemind",
             dependencies: [
                 "SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
-                "SampleMindRealtime", "SampleMindAudioFile",
+                "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming",
                 "CFFTW", "CSndFile", "CEbur128", "CJACK", "CALSA", "CWebSockets", "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -87,6 +93,11 @@ let package = Package(
                 "samplemind", "SampleMindEngine", "SampleMindCapture", "SampleMindOffline", "SampleMindSynthesis",
                 "SampleMindAudioFile", "SampleMindTestSupport",
             ]
+        ),
+        .testTarget(
+            name: "SampleMindStreamingTests",
+            dependencies: ["samplemind", "SampleMindStreaming", "SampleMindOffline", "SampleMindSynthesis",
+                           "SampleMindAudioFile", "SampleMindTestSupport"]
         ),
         .testTarget(
             name: "SampleMindCLITests",

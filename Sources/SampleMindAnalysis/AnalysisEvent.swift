@@ -54,6 +54,18 @@ public struct TrackerDelays: Sendable, Equatable {
     public var tempoSeconds: Double
     public var keySeconds: Double
     public var loudnessSeconds: Double
+
+    /// The delays of an analyzer set up with `configuration`.
+    public init(configuration: AnalyzerConfiguration) {
+        let rate = configuration.sampleRate
+        let halfWindow = Double(configuration.windowSize) / 2 / rate
+        let hop = Double(configuration.hopSize) / rate
+        onsetSeconds = halfWindow + hop - Analyzer.onsetTimeOffsetSeconds
+        beatSeconds = halfWindow - Analyzer.onsetTimeOffsetSeconds
+        tempoSeconds = halfWindow
+        keySeconds = Double(configuration.windowSize * Analyzer.chromaWindowFactor) / 2 / rate
+        loudnessSeconds = LoudnessMeter.blockSeconds * Double(LoudnessMeter.momentaryBlocks) / 2
+    }
 }
 
 extension AnalysisEvent {

@@ -66,14 +66,7 @@ public final class Analyzer {
             binCount: chromaSpectrum.binCount, binHz: chromaSpectrum.binHz, updatesPerSecond: chromaRate)
         key = KeyTracker(profile: configuration.keyProfile, updatesPerSecond: chromaRate)
 
-        let halfWindow = Double(window) / 2 / rate
-        let hop = Double(configuration.hopSize) / rate
-        delays = TrackerDelays(
-            onsetSeconds: halfWindow + hop - Self.onsetTimeOffsetSeconds,
-            beatSeconds: halfWindow - Self.onsetTimeOffsetSeconds,
-            tempoSeconds: halfWindow,
-            keySeconds: Double(chromaWindow) / 2 / rate,
-            loudnessSeconds: 0.2)
+        delays = TrackerDelays(configuration: configuration)
     }
 
     /// Samples per call: `hopSize` frames of `channelCount` interleaved samples.

@@ -25,7 +25,8 @@ public final class LiveEngine: @unchecked Sendable {
 
         public init() {}
 
-        func configuration(sampleRate: Double, channelCount: Int) -> AnalyzerConfiguration {
+        /// The analyzer configuration used for an input of this format.
+        public func configuration(sampleRate: Double, channelCount: Int) -> AnalyzerConfiguration {
             var selection = channels
             if case .single(let index) = channels, index >= channelCount { selection = .all }
             return AnalyzerConfiguration(sampleRate: sampleRate, channelCount: channelCount, hopSize: hopSize,
@@ -44,6 +45,7 @@ public final class LiveEngine: @unchecked Sendable {
     private var consumers: [OutputQueue] = []
     private let log: LogSink
     private let stopRequested = Atomic<Bool>(false)
+    private let stallRequested = Atomic<Bool>(false)
     private var thread: pthread_t?
     private let finished = WakeSignal()
 
@@ -88,6 +90,10 @@ public final class LiveEngine: @unchecked Sendable {
         thread = started
     }
 
+    /// For tests of supervision (watchdog, /health): the analysis thread stops analysing and its
+    /// heartbeat stops, as if it had hung; ``stop()`` still ends it.
+    public func stallForTesting() { stallRequested.store(true, ordering: .releasing) }
+
     /// Stops the analysis thread after it has analysed what the ring still holds.
     public func stop() {
         stopRequested.store(true, ordering: .releasing)
@@ -99,6 +105,10 @@ public final class LiveEngine: @unchecked Sendable {
     private func run() {
         analysisThread.store(pthread_self(), ordering: .releasing)
         while !stopRequested.load(ordering: .acquiring) {
+            if stallRequested.load(ordering: .relaxed) {
+                usleep(10_000)
+                continue
+            }
             counters.heartbeat.add(1, ordering: .relaxed)
             _ = capture.dataReady.wait(timeout: 0.05)
             drain()

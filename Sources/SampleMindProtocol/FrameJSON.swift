@@ -1,30 +1,60 @@
 import SampleMindAnalysis
 
+/// Which groups of frame fields a message carries (`tempo_bpm` and `key` always come).
+public struct FrameFields: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// peak_dbfs, rms_dbfs
+    public static let levels = FrameFields(rawValue: 1 << 0)
+    /// lufs_momentary, lufs_short_term, lufs_integrated
+    public static let loudness = FrameFields(rawValue: 1 << 1)
+    /// centroid_hz, rolloff_hz, flatness, flux
+    public static let spectral = FrameFields(rawValue: 1 << 2)
+    /// spectrum_db
+    public static let spectrum = FrameFields(rawValue: 1 << 3)
+    public static let chroma = FrameFields(rawValue: 1 << 4)
+    public static let mfcc = FrameFields(rawValue: 1 << 5)
+    /// tempo_confidence, key_confidence, tuning_cents
+    public static let tracking = FrameFields(rawValue: 1 << 6)
+    public static let all: FrameFields = [.levels, .loudness, .spectral, .spectrum, .chroma, .mfcc, .tracking]
+}
+
 /// Feature frames as one-line JSON objects (`"type":"frame"`): the shape of `analyze --frames`,
 /// `serve --print` and the live stream. `wallClockSeconds`, when given, adds `"wall_clock"`.
 public enum FrameJSON {
     public static func encode(_ frame: FeatureFrame, wallClockSeconds: Double? = nil) -> String {
-        var out = "{\"type\":\"frame\",\"index\":\(frame.index),\"t\":\(rounded(frame.timeSeconds, 4))"
+        "{" + body(frame, wallClockSeconds: wallClockSeconds, fields: .all)
+    }
+
+    /// The object without its opening brace, so callers can put their own fields first.
+    public static func body(_ frame: FeatureFrame, wallClockSeconds: Double?, fields: FrameFields) -> String {
+        var out = "\"type\":\"frame\",\"index\":\(frame.index),\"t\":\(rounded(frame.timeSeconds, 4))"
         if let wallClockSeconds { out += ",\"wall_clock\":\(rounded(wallClockSeconds, 4))" }
-        out += ",\"peak_dbfs\":\(rounded(frame.peakDBFS)),\"rms_dbfs\":\(rounded(frame.rmsDBFS))"
-        out += ",\"centroid_hz\":\(rounded(frame.centroidHz, 1)),\"rolloff_hz\":\(rounded(frame.rolloffHz, 1))"
-        out += ",\"flatness\":\(rounded(frame.flatness, 4)),\"flux\":\(rounded(frame.flux, 4))"
-        out += ",\"lufs_momentary\":\(rounded(frame.momentaryLUFS)),\"lufs_short_term\":\(rounded(frame.shortTermLUFS))"
-        out += ",\"lufs_integrated\":\(rounded(frame.integratedLUFS))"
-        out += ",\"tempo_bpm\":\(rounded(frame.tempoBPM)),\"tempo_confidence\":\(rounded(frame.tempoConfidence, 3))"
-        if let key = frame.key {
-            out += ",\"key\":\"\(key)\""
-        } else {
-            out += ",\"key\":null"
+        out += ",\"tempo_bpm\":\(rounded(frame.tempoBPM))"
+        out += frame.key.map { ",\"key\":\"\($0)\"" } ?? ",\"key\":null"
+        if fields.contains(.levels) {
+            out += ",\"peak_dbfs\":\(rounded(frame.peakDBFS)),\"rms_dbfs\":\(rounded(frame.rmsDBFS))"
         }
-        out += ",\"key_confidence\":\(rounded(frame.keyConfidence, 3)),\"tuning_cents\":\(rounded(frame.tuningCents, 1))"
-        out += ",\"chroma\":" + list(frame.chroma, digits: 3)
-        out += ",\"mfcc\":" + list(frame.mfcc, digits: 2)
-        out += ",\"spectrum_db\":" + list(frame.spectrum, digits: 1)
+        if fields.contains(.loudness) {
+            out += ",\"lufs_momentary\":\(rounded(frame.momentaryLUFS)),\"lufs_short_term\":\(rounded(frame.shortTermLUFS))"
+            out += ",\"lufs_integrated\":\(rounded(frame.integratedLUFS))"
+        }
+        if fields.contains(.spectral) {
+            out += ",\"centroid_hz\":\(rounded(frame.centroidHz, 1)),\"rolloff_hz\":\(rounded(frame.rolloffHz, 1))"
+            out += ",\"flatness\":\(rounded(frame.flatness, 4)),\"flux\":\(rounded(frame.flux, 4))"
+        }
+        if fields.contains(.tracking) {
+            out += ",\"tempo_confidence\":\(rounded(frame.tempoConfidence, 3))"
+            out += ",\"key_confidence\":\(rounded(frame.keyConfidence, 3)),\"tuning_cents\":\(rounded(frame.tuningCents, 1))"
+        }
+        if fields.contains(.chroma) { out += ",\"chroma\":" + list(frame.chroma, digits: 3) }
+        if fields.contains(.mfcc) { out += ",\"mfcc\":" + list(frame.mfcc, digits: 2) }
+        if fields.contains(.spectrum) { out += ",\"spectrum_db\":" + list(frame.spectrum, digits: 1) }
         return out + "}"
     }
 
-    static func list<let n: Int>(_ values: InlineArray<n, Float>, digits: Int) -> String {
+    public static func list<let n: Int>(_ values: InlineArray<n, Float>, digits: Int) -> String {
         var out = "["
         for i in 0..<n {
             if i > 0 { out += "," }
@@ -33,13 +63,14 @@ public enum FrameJSON {
         return out + "]"
     }
 
-    static func rounded(_ value: Float, _ digits: Int = 2) -> String { rounded(Double(value), digits) }
+    public static func rounded(_ value: Float, _ digits: Int = 2) -> String { rounded(Double(value), digits) }
 
-    static func rounded(_ value: Double, _ digits: Int = 2) -> String {
+    /// A number with at most `digits` decimals, without a trailing ".0"; non-finite values are null.
+    public static func rounded(_ value: Double, _ digits: Int = 2) -> String {
         guard value.isFinite else { return "null" }
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let r = (value * scale).rounded() / scale
-        return r == r.rounded() ? String(Int(r)) : String(r)
+        return r == r.rounded() && abs(r) < 1e15 ? String(Int(r)) : String(r)
     }
 }

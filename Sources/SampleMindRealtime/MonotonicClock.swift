@@ -11,6 +11,10 @@ public enum MonotonicClock {
         return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
 
+    /// Seconds on CLOCK_MONOTONIC.
+    @inline(__always)
+    public static func seconds() -> Double { Double(nanoseconds()) / 1e9 }
+
     /// Seconds since the Unix epoch (wall clock).
     @inline(__always)
     public static func wallClockSeconds() -> Double {

@@ -1,4 +1,4 @@
-import Glibc
+import SampleMindRealtime
 import SampleMindCapture
 import SampleMindEngine
 
@@ -20,7 +20,7 @@ struct HealthMonitor {
     }
 
     mutating func check() {
-        let now = MonotonicClockSeconds.now()
+        let now = MonotonicClock.seconds()
         guard now - lastCheck >= 1 else { return }
         lastCheck = now
         let capture = engine.capture
@@ -51,13 +51,5 @@ struct HealthMonitor {
             log(.warning, "a consumer fell behind: \(drops - lastDrops) output(s) dropped (\(drops) in all)")
             lastDrops = drops
         }
-    }
-}
-
-enum MonotonicClockSeconds {
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

@@ -6,6 +6,7 @@ import SampleMindCapture
 import SampleMindEngine
 import SampleMindProtocol
 import SampleMindRealtime
+import SampleMindStreaming
 import SampleMindSynthesis
 
 struct ServeCommand: ParsableCommand {
@@ -57,16 +58,45 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Write events and a frame per second to standard output as JSON Lines.")
     var print = false
 
+    @Option(help: "Address for the WebSocket stream, HTTP API and dashboard (127.0.0.1: this machine only).")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "TCP port for the stream, API and dashboard (0 picks a free one and logs it).")
+    var port: Int = 8080
+
+    @Option(help: "Require this bearer token for the stream, /v1 and /metrics.")
+    var token: String?
+
+    @Option(name: .customLong("allow-origin"), help: "Also accept WebSocket connections from pages at this origin (repeatable).")
+    var allowOrigins: [String] = []
+
+    @Option(name: .customLong("allow-host"), help: "Also answer to this Host name (repeatable; needed when listening beyond localhost).")
+    var allowHosts: [String] = []
+
+    @Option(help: "Most WebSocket subscribers at once.")
+    var maxClients: Int = 1_000
+
+    @Option(help: "Close a WebSocket client that has not read anything for this many seconds.")
+    var clientTimeout: Double = 10
+
+    @Flag(help: "Do not start the network server (analysis and --print only).")
+    var noServer = false
+
+    @Option(help: ArgumentHelp("For tests: make the analysis thread hang after this many seconds.", visibility: .hidden))
+    var testStallAnalysisAfter: Double?
+
     func validate() throws {
         if input == .file, file == nil { throw ValidationError("--input file needs --file PATH") }
         if file != nil, input != .file && input != .auto {
             throw ValidationError("--file goes with --input file")
         }
         guard (0...99).contains(realtimePriority) else { throw ValidationError("--realtime-priority must be 0–99") }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
     }
 
     func run() throws {
         ShutdownSignal.install()
+        FileDescriptorLimit.raise()
         let log = ConsoleLog.sink
         let source: AudioInput
         do { source = try chooseInput(log: log) } catch {
@@ -80,25 +110,74 @@ struct ServeCommand: ParsableCommand {
         }
         let engine = LiveEngine(settings: settings, log: log)
         let printer = print ? engine.addConsumer(name: "print") : nil
+        let server = noServer ? nil : try makeServer(engine: engine, source: source, settings: settings, log: log)
         try engine.start()
+        if let server {
+            do { try server.start() } catch {
+                engine.stop()
+                throw CommandFailure("cannot start the server: \(error)")
+            }
+            let shown = host.contains(":") ? "[\(host)]" : host
+            log(.info, "listening on http://\(shown):\(server.port)/ (stream: ws://\(shown):\(server.port)/v1/stream)")
+        }
         do { try source.start(into: engine.capture, log: log) } catch {
+            server?.stop()
             engine.stop()
             throw CommandFailure("cannot start \(source.description): \(error)")
         }
         log(.info, "analysing \(source.description)")
 
+        let stallAt = testStallAnalysisAfter.map { MonotonicClock.seconds() + $0 }
         var printState = PrintState()
         var monitor = HealthMonitor(engine: engine, log: log)
         while ShutdownSignal.received == 0 {
             if let printer { printState.drain(printer) } else { usleep(20_000) }
             monitor.check()
+            if let stallAt, MonotonicClock.seconds() >= stallAt { engine.stallForTesting() }
             if printer != nil, printer!.wake.wait(timeout: 0.02) == false { continue }
         }
         log(.info, "stopping (signal \(ShutdownSignal.received))")
         source.stop()
         engine.stop()
+        server?.stop()
         if let printer { printState.drain(printer) }
         monitor.check()
+    }
+
+    private func makeServer(engine: LiveEngine, source: AudioInput, settings: LiveEngine.Settings, log: @escaping LogSink) throws -> StreamServer {
+        var configuration = StreamConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.token = token
+        configuration.allowedOrigins = allowOrigins
+        configuration.allowedHosts = allowHosts
+        configuration.maximumClients = maxClients
+        configuration.slowClientTimeoutSeconds = clientTimeout
+        configuration.staticDirectory = StreamResources.dashboardDirectory
+        let box = ServerBox()
+        let queue = engine.addConsumer(name: "network", capacity: 4_096) { box.server?.wakeUp() }
+        let description = source.description
+        let status: @Sendable () -> DaemonStatus = { [engine, queue] in
+            let counters = engine.counters
+            return DaemonStatus(
+                version: SampleMindVersion.current, inputDescription: description,
+                inputState: engine.capture.state.description,
+                xruns: engine.capture.xruns.load(ordering: .relaxed), ringOverruns: engine.capture.overruns.load(ordering: .relaxed),
+                analysisHeartbeat: counters.heartbeat.load(ordering: .relaxed), analysisBlocks: counters.blocks.load(ordering: .relaxed),
+                analysisMeanSeconds: counters.meanAnalysisSeconds,
+                analysisMaxSeconds: Double(counters.analysisNanosecondsMax.load(ordering: .relaxed)) / 1e9,
+                engineQueueDrops: queue.droppedFrames.load(ordering: .relaxed) + queue.droppedEvents.load(ordering: .relaxed),
+                degradedReasons: [])
+        }
+        do {
+            let server = try StreamServer(configuration: configuration, engineQueue: queue, settings: settings, status: status) {
+                log(.info, $0)
+            }
+            box.server = server
+            return server
+        } catch {
+            throw CommandFailure("server configuration: \(error)")
+        }
     }
 
     private func chooseInput(log: LogSink) throws(InputError) -> AudioInput {

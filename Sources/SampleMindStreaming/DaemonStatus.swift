@@ -1,0 +1,32 @@
+/// What the HTTP endpoints report about the daemon, read from the engine's lock-free counters.
+public struct DaemonStatus: Sendable {
+    public var version: String
+    public var inputDescription: String
+    public var inputState: String
+    public var xruns: Int
+    public var ringOverruns: Int
+    public var analysisHeartbeat: Int
+    public var analysisBlocks: Int
+    public var analysisMeanSeconds: Double
+    public var analysisMaxSeconds: Double
+    /// Outputs the engine dropped because the network thread fell behind.
+    public var engineQueueDrops: Int
+    /// Reasons the daemon is degraded though it works (input waiting, storage failing, …).
+    public var degradedReasons: [String]
+
+    public init(version: String, inputDescription: String, inputState: String, xruns: Int, ringOverruns: Int,
+                analysisHeartbeat: Int, analysisBlocks: Int, analysisMeanSeconds: Double, analysisMaxSeconds: Double,
+                engineQueueDrops: Int, degradedReasons: [String]) {
+        self.version = version
+        self.inputDescription = inputDescription
+        self.inputState = inputState
+        self.xruns = xruns
+        self.ringOverruns = ringOverruns
+        self.analysisHeartbeat = analysisHeartbeat
+        self.analysisBlocks = analysisBlocks
+        self.analysisMeanSeconds = analysisMeanSeconds
+        self.analysisMaxSeconds = analysisMaxSeconds
+        self.engineQueueDrops = engineQueueDrops
+        self.degradedReasons = degradedReasons
+    }
+}

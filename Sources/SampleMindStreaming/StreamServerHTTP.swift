@@ -1,0 +1,138 @@
+import CWebSockets
+import Foundation
+import SampleMindRealtime
+import SampleMindProtocol
+
+extension StreamServer {
+    /// Routes one HTTP request. Network thread.
+    func http(_ wsi: OpaquePointer, path: String) -> Int32 {
+        guard hostAllowed(wsi) else {
+            return respond(wsi, .error(403, code: "bad_host", message: "this server answers to localhost and its configured host names only"))
+        }
+        let protected = path.hasPrefix("/v1") || path == "/metrics"
+        if protected, !authorized(wsi) {
+            return respond(wsi, .error(401, code: "unauthorized", message: "send Authorization: Bearer <token> or ?token=<token>",
+                                       headers: [("www-authenticate:", "Bearer realm=\"samplemind\"")]))
+        }
+        switch path {
+        case "/health": return respond(wsi, healthResponse())
+        case "/metrics": return respond(wsi, HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4", body: Array(metricsText().utf8)))
+        case "/v1/status": return respond(wsi, .json(200, statusJSON()))
+        case "/v1/stream":
+            return respond(wsi, .error(426, code: "upgrade_required", message: "/v1/stream is a WebSocket; connect with ws://"))
+        default:
+            if path.hasPrefix("/v1/") { return respond(wsi, .error(404, code: "not_found", message: "no such API endpoint")) }
+            return serveStatic(wsi, path: path)
+        }
+    }
+
+    private func serveStatic(_ wsi: OpaquePointer, path: String) -> Int32 {
+        guard let files, let file = files.file(for: path) else {
+            return respond(wsi, .error(404, code: "not_found", message: "no such file"))
+        }
+        let result = lws_serve_http_file(wsi, file, StaticFiles.mimeType(for: file), nil, 0)
+        if result < 0 { return -1 }
+        if result > 0, lws_http_transaction_completed(wsi) != 0 { return -1 }
+        return 0
+    }
+
+    /// Writes the headers now and the body when the socket is writeable.
+    func respond(_ wsi: OpaquePointer, _ response: HTTPResponse) -> Int32 {
+        let pre = samplemind_lws_pre()
+        var buffer = [UInt8](repeating: 0, count: pre + 4_096)
+        let ok = buffer.withUnsafeMutableBufferPointer { raw -> Bool in
+            let start = raw.baseAddress! + pre
+            let end = start + 4_095
+            var cursor: UnsafeMutablePointer<UInt8>? = start
+            if lws_add_http_common_headers(wsi, response.status, response.contentType, lws_filepos_t(response.body.count), &cursor, end) != 0 {
+                return false
+            }
+            for (name, value) in response.headers {
+                if lws_add_http_header_by_name(wsi, name, value, Int32(value.utf8.count), &cursor, end) != 0 { return false }
+            }
+            if lws_add_http_header_by_name(wsi, "cache-control:", "no-store", 8, &cursor, end) != 0 { return false }
+            return lws_finalize_write_http_header(wsi, start, &cursor, end) == 0
+        }
+        guard ok else { return -1 }
+        httpResponses[Self.key(wsi)] = response
+        lws_callback_on_writable(wsi)
+        return 0
+    }
+
+    func httpWriteable(_ wsi: OpaquePointer) -> Int32 {
+        guard let response = httpResponses.removeValue(forKey: Self.key(wsi)) else {
+            return lws_callback_http_dummy(wsi, LWS_CALLBACK_HTTP_WRITEABLE, nil, nil, 0)
+        }
+        let pre = samplemind_lws_pre()
+        var buffer = [UInt8](repeating: 0, count: pre + response.body.count)
+        buffer.replaceSubrange(pre..<buffer.count, with: response.body)
+        let written = buffer.withUnsafeMutableBufferPointer {
+            lws_write(wsi, $0.baseAddress! + pre, response.body.count, LWS_WRITE_HTTP_FINAL)
+        }
+        guard written == response.body.count else { return -1 }
+        return lws_http_transaction_completed(wsi) != 0 ? -1 : 0
+    }
+
+    /// 200 with "ok" or "degraded" and the reasons; 503 only when the analysis thread has stalled.
+    func healthResponse() -> HTTPResponse {
+        let current = status()
+        let stalled = analysisStalled
+        var reasons = current.degradedReasons
+        if current.inputState != "running" { reasons.append("input \(current.inputState)") }
+        if stalled { reasons.insert("analysis thread stalled (no heartbeat for over 2 s)", at: 0) }
+        let state = stalled ? "stalled" : reasons.isEmpty ? "ok" : "degraded"
+        let body = "{\"status\":\(JSONText.quote(state)),\"reasons\":[\(reasons.map(JSONText.quote).joined(separator: ","))],"
+            + "\"input\":\(JSONText.quote(current.inputState)),\"clients\":\(sessions.count),"
+            + "\"counters\":{\"xruns\":\(current.xruns),\"ring_overruns\":\(current.ringOverruns),"
+            + "\"analysis_blocks\":\(current.analysisBlocks),\"analysis_heartbeat\":\(current.analysisHeartbeat)}}"
+        return .json(stalled ? 503 : 200, body)
+    }
+
+    var analysisStalled: Bool { MonotonicClock.seconds() - heartbeatChangedAt > 2 }
+
+    func statusJSON() -> String {
+        let current = status()
+        let frame = latestFrame?.frame
+        var out = "{\"version\":\(JSONText.quote(current.version)),\"protocol_version\":\(Self.protocolVersion)"
+        out += ",\"uptime_s\":\(FrameJSON.rounded(MonotonicClock.seconds() - startedAt, 1))"
+        out += ",\"input\":{\"description\":\(JSONText.quote(current.inputDescription)),\"state\":\(JSONText.quote(current.inputState))"
+        if let format = sessionFormat {
+            out += ",\"sample_rate\":\(FrameJSON.rounded(format.sampleRate, 1)),\"channels\":\(format.channels)"
+        }
+        out += "},\"tempo_bpm\":\(FrameJSON.rounded(frame?.tempoBPM ?? 0)),\"tempo_confidence\":\(FrameJSON.rounded(frame?.tempoConfidence ?? 0, 3))"
+        out += ",\"key\":" + (frame?.key.map { JSONText.quote($0.description) } ?? "null")
+        out += ",\"key_confidence\":\(FrameJSON.rounded(frame?.keyConfidence ?? 0, 3))"
+        out += ",\"t\":\(FrameJSON.rounded(frame?.timeSeconds ?? 0, 3)),\"clients\":\(sessions.count)}"
+        return out
+    }
+
+    /// Prometheus text exposition format.
+    func metricsText() -> String {
+        let current = status()
+        let sessionFrameDrops = sessions.values.reduce(droppedFramesOfClosedSessions) { $0 + $1.droppedFrames }
+        let sessionMessageDrops = sessions.values.reduce(droppedMessagesOfClosedSessions) { $0 + $1.droppedMessages }
+        var lines: [String] = []
+        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, Double)]) {
+            lines.append("# HELP samplemind_\(name) \(help)")
+            lines.append("# TYPE samplemind_\(name) \(type)")
+            for (labels, value) in samples { lines.append("samplemind_\(name)\(labels) \(FrameJSON.rounded(value, 9))") }
+        }
+        metric("xruns_total", "counter", "Input xruns (buffer over- or underruns of the audio device or server).", [("", Double(current.xruns))])
+        metric("ring_overruns_total", "counter", "Capture blocks dropped because the analysis fell behind.", [("", Double(current.ringOverruns))])
+        metric("analysis_blocks_total", "counter", "Hops analysed.", [("", Double(current.analysisBlocks))])
+        metric("analysis_seconds_per_block", "gauge", "Analysis time per hop.",
+               [("{stat=\"mean\"}", current.analysisMeanSeconds), ("{stat=\"max\"}", current.analysisMaxSeconds)])
+        metric("analysis_heartbeat", "counter", "Advances while the analysis thread runs, idle or not.", [("", Double(current.analysisHeartbeat))])
+        metric("input_up", "gauge", "1 while the input delivers audio.", [("", current.inputState == "running" ? 1 : 0)])
+        metric("clients", "gauge", "Connected WebSocket subscribers.", [("", Double(sessions.count))])
+        metric("frames_sent_total", "counter", "Frame messages sent to subscribers.", [("", Double(framesSent))])
+        metric("messages_sent_total", "counter", "All messages sent to subscribers.", [("", Double(messagesSent))])
+        metric("frames_dropped_total", "counter", "Frames not delivered, by reason.",
+               [("{reason=\"slow_client\"}", Double(sessionFrameDrops)), ("{reason=\"network_thread_behind\"}", Double(current.engineQueueDrops))])
+        metric("messages_dropped_total", "counter", "Events and notices dropped from full client queues.", [("", Double(sessionMessageDrops))])
+        metric("clients_closed_total", "counter", "Subscribers the server closed, by reason.",
+               ["slow", "flood", "message_too_large", "binary_message", "server_full"].map { ("{reason=\"\($0)\"}", Double(closedClients[$0] ?? 0)) })
+        metric("connections_refused_total", "counter", "WebSocket connections refused (token, origin, host, limits).", [("", Double(refusedConnections))])
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,158 @@
+import CWebSockets
+import Foundation
+import SampleMindRealtime
+import SampleMindAnalysis
+import SampleMindProtocol
+
+extension StreamServer {
+    /// The WebSocket handshake: path, Host, Origin and token. Network thread.
+    func admitWebSocket(_ wsi: OpaquePointer) -> Bool {
+        let path = header(wsi, WSI_TOKEN_GET_URI) ?? ""
+        let allowed = path == "/v1/stream" && hostAllowed(wsi) && originAllowed(wsi) && authorized(wsi)
+        if !allowed { refusedConnections += 1 }
+        return allowed
+    }
+
+    func opened(_ wsi: OpaquePointer) -> Int32 {
+        guard !shutdownRequested.load(ordering: .acquiring) else { return close(wsi, LWS_CLOSE_STATUS_GOINGAWAY, "server shutting down") }
+        guard sessions.count < configuration.maximumClients else {
+            refusedConnections += 1
+            // 1013 (try again later) is not in this libwebsockets' enum; the number is standard (RFC 6455 registry).
+            return close(wsi, lws_close_status(rawValue: 1013), "too many clients; try again later")
+        }
+        // A small kernel send buffer bounds what each client can hold back, so a client that stops
+        // reading shows up (and is closed) in seconds rather than after megabytes.
+        var sendBuffer: Int32 = 65_536
+        setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF, &sendBuffer, socklen_t(MemoryLayout<Int32>.size))
+        var name = [CChar](repeating: 0, count: 64)
+        let peer = lws_get_peer_simple(wsi, &name, name.count).map { String(cString: $0) } ?? "?"
+        let now = MonotonicClock.seconds()
+        let session = ClientSession(wsi: wsi, peer: peer, now: now, burst: 2 * configuration.messagesPerSecond)
+        sessions[Self.key(wsi)] = session
+        clientCount.store(sessions.count, ordering: .releasing)
+        send(helloBody(), to: session)
+        return 0
+    }
+
+    func closed(_ wsi: OpaquePointer) {
+        guard let session = sessions.removeValue(forKey: Self.key(wsi)) else { return }
+        droppedFramesOfClosedSessions += session.droppedFrames
+        droppedMessagesOfClosedSessions += session.droppedMessages
+        clientCount.store(sessions.count, ordering: .releasing)
+    }
+
+    private func close(_ wsi: OpaquePointer, _ status: lws_close_status, _ reason: String) -> Int32 {
+        var bytes = Array(reason.utf8.prefix(120))
+        lws_close_reason(wsi, status, &bytes, bytes.count)
+        return -1
+    }
+
+    /// A fragment of a client message: collect, bound, then parse and answer.
+    func received(_ wsi: OpaquePointer, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+        guard let session = sessions[Self.key(wsi)] else { return -1 }
+        if lws_is_first_fragment(wsi) != 0 {
+            session.incoming.removeAll(keepingCapacity: true)
+            session.incomingIsBinary = lws_frame_is_binary(wsi) != 0
+        }
+        guard session.incoming.count + bytes.count <= configuration.maximumMessageBytes else {
+            closedClients["message_too_large", default: 0] += 1
+            return close(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+                         "messages are limited to \(configuration.maximumMessageBytes) bytes")
+        }
+        session.incoming.append(contentsOf: bytes)
+        guard lws_is_final_fragment(wsi) != 0, lws_remaining_packet_payload(wsi) == 0 else { return 0 }
+        guard !session.incomingIsBinary else {
+            closedClients["binary_message", default: 0] += 1
+            return close(wsi, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, "binary messages are not accepted; send JSON text")
+        }
+        let now = MonotonicClock.seconds()
+        guard session.admitMessage(now: now, rate: configuration.messagesPerSecond) else {
+            session.refusedForRate += 1
+            if session.refusedForRate > Int(10 * configuration.messagesPerSecond) {
+                closedClients["flood", default: 0] += 1
+                return close(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, "message flood")
+            }
+            if session.refusedForRate == 1 || session.refusedForRate % 50 == 0 {
+                send(errorBody("rate_limited", "more than \(Int(configuration.messagesPerSecond)) messages per second; slow down"), to: session)
+            }
+            return 0
+        }
+        switch ClientMessage.parse(session.incoming) {
+        case .success(.subscribe(let subscription)):
+            session.subscription = subscription
+            send(subscribedBody(subscription), to: session)
+        case .success(.ping(let id)):
+            send(pongBody(id: id), to: session)
+        case .failure(let refusal):
+            send(errorBody(refusal.code, refusal.message), to: session)
+        }
+        return 0
+    }
+
+    /// One write per callback: queued messages first, then the spectrum, then the latest frame.
+    func writeable(_ wsi: OpaquePointer) -> Int32 {
+        guard let session = sessions[Self.key(wsi)] else { return 0 }
+        if session.closing {
+            return close(wsi, shutdownRequested.load(ordering: .acquiring) ? LWS_CLOSE_STATUS_GOINGAWAY : LWS_CLOSE_STATUS_POLICY_VIOLATION,
+                         shutdownRequested.load(ordering: .acquiring) ? "server shutting down" : "client too slow: not reading")
+        }
+        let message: (bytes: [UInt8], binary: Bool, isFrame: Bool)
+        if let body = session.dequeue() {
+            message = (splice(body, session), false, false)
+        } else if let spectrum = session.pendingBinarySpectrum {
+            session.pendingBinarySpectrum = nil
+            message = (spectrum, true, false)
+        } else if let (frame, wall) = session.pendingFrame {
+            session.pendingFrame = nil
+            let subscription = session.subscription
+            let body = frameBody(frame, wall: wall, subscription: subscription)
+            message = (splice(body, session, droppedFrames: true), false, true)
+            if subscription.binarySpectrum, subscription.features.contains(.spectrum) {
+                session.pendingBinarySpectrum = FrameEncoding.binarySpectrum(frame, wallClockSeconds: wall, sequence: session.sequence + 1)
+            }
+        } else {
+            return 0
+        }
+        let pre = samplemind_lws_pre()
+        var buffer = [UInt8](repeating: 0, count: pre + message.bytes.count)
+        buffer.replaceSubrange(pre..<buffer.count, with: message.bytes)
+        let written = buffer.withUnsafeMutableBufferPointer {
+            lws_write(wsi, $0.baseAddress! + pre, message.bytes.count, message.binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT)
+        }
+        guard written >= message.bytes.count else { return -1 }
+        session.sequence += 1
+        session.lastProgressAt = MonotonicClock.seconds()
+        messagesSent += 1
+        if message.isFrame {
+            framesSent += 1
+            session.framesSent += 1
+        }
+        if session.hasOutgoing { lws_callback_on_writable(wsi) }
+        return 0
+    }
+
+    /// `{"seq":N,` (and `"dropped_frames":D,` for frames) before a shared body.
+    private func splice(_ body: [UInt8], _ session: ClientSession, droppedFrames: Bool = false) -> [UInt8] {
+        var head = "{\"seq\":\(session.sequence + 1),"
+        if droppedFrames { head += "\"dropped_frames\":\(session.droppedFrames)," }
+        return Array(head.utf8) + body
+    }
+
+    private func frameBody(_ frame: FeatureFrame, wall: Double, subscription: Subscription) -> [UInt8] {
+        var mask = subscription.features.reduce(0) { $0 | (1 << (Feature.allCases.firstIndex(of: $1) ?? 0)) }
+        if subscription.binarySpectrum { mask |= 1 << 16 }
+        if frameBodyCache.index == frame.index, let cached = frameBodyCache.bodies[mask] { return cached }
+        if frameBodyCache.index != frame.index { frameBodyCache = (frame.index, [:]) }
+        let body = FrameEncoding.body(frame, wallClockSeconds: wall, features: subscription.features,
+                                      spectrumAsJSON: !subscription.binarySpectrum)
+        frameBodyCache.bodies[mask] = body
+        return body
+    }
+
+    /// Queues a message body (without its `{"seq":N,` head) for one client.
+    func send(_ body: [UInt8], to session: ClientSession) {
+        if !session.hasOutgoing { session.lastProgressAt = MonotonicClock.seconds() }
+        session.enqueue(body, limit: configuration.clientQueueLength)
+        requestWrite(session)
+    }
+}

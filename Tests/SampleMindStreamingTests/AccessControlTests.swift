@@ -1,0 +1,54 @@
+import Foundation
+import SampleMindTestSupport
+import XCTest
+
+final class AccessControlTests: XCTestCase {
+    private var scratch: ScratchDirectory!
+
+    override func setUpWithError() throws { scratch = try ScratchDirectory("samplemind-access") }
+    override func tearDown() { scratch.remove() }
+
+    func testToken_protectsTheStreamTheAPIAndMetricsButNotHealthOrTheDashboard() throws {
+        let daemon = try ServingDaemon(seconds: 20, loop: true, extra: ["--token", "s3cret-token"], in: scratch)
+        XCTAssertNotEqual(try daemon.client().handshakeStatus, 101, "no token, no stream")
+        XCTAssertNotEqual(try daemon.client(headers: ["Authorization": "Bearer wrong-token"]).handshakeStatus, 101)
+        XCTAssertEqual(try daemon.client(headers: ["Authorization": "Bearer s3cret-token"]).handshakeStatus, 101)
+        XCTAssertEqual(try daemon.client(path: "/v1/stream?token=s3cret-token").handshakeStatus, 101, "browsers pass it in the URL")
+
+        let status = try httpGet(port: daemon.port, path: "/v1/status")
+        XCTAssertEqual(status.status, 401)
+        XCTAssertTrue(status.headers.contains("www-authenticate: bearer"))
+        XCTAssertEqual(try httpGet(port: daemon.port, path: "/metrics").status, 401)
+        XCTAssertEqual(try httpGet(port: daemon.port, path: "/v1/status", headers: ["Authorization": "Bearer s3cret-token"]).status, 200)
+        XCTAssertEqual(try httpGet(port: daemon.port, path: "/metrics?token=s3cret-token").status, 200)
+        XCTAssertEqual(try httpGet(port: daemon.port, path: "/health").status, 200)
+        XCTAssertEqual(try httpGet(port: daemon.port, path: "/").status, 200)
+    }
+
+    func testOriginAndHost_onlyThisServersPagesAndNamesGetIn() throws {
+        let daemon = try ServingDaemon(seconds: 20, loop: true, extra: ["--allow-origin", "http://studio.example:3000"], in: scratch)
+        let port = daemon.port
+        XCTAssertEqual(try daemon.client().handshakeStatus, 101, "no Origin: not a browser, allowed")
+        XCTAssertEqual(try daemon.client(headers: ["Origin": "http://127.0.0.1:\(port)"]).handshakeStatus, 101, "same origin")
+        XCTAssertEqual(try daemon.client(headers: ["Origin": "http://studio.example:3000"]).handshakeStatus, 101, "listed origin")
+        XCTAssertNotEqual(try daemon.client(headers: ["Origin": "http://evil.example"]).handshakeStatus, 101)
+        XCTAssertNotEqual(try daemon.client(headers: ["Host": "evil.example:\(port)"]).handshakeStatus, 101, "DNS rebinding")
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status", headers: ["Host": "evil.example"]).status, 403)
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status", headers: ["Host": "localhost:\(port)"]).status, 200)
+    }
+
+    func testStaticFiles_neverLeaveTheDashboardDirectory() throws {
+        let daemon = try ServingDaemon(seconds: 20, loop: true, in: scratch)
+        let index = try httpGet(port: daemon.port, path: "/")
+        XCTAssertEqual(index.status, 200)
+        XCTAssertTrue(index.body.contains("<title>SampleMind</title>"))
+        XCTAssertEqual(try httpGet(port: daemon.port, path: "/app.js").status, 200)
+        for attempt in ["/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2f..%2fetc%2fpasswd",
+                        "/%252e%252e/%252e%252e/etc/passwd", "/.%2e/.%2e/etc/passwd", "/app.js%00.html", "/..\\..\\etc\\passwd",
+                        "/.hidden", "//etc/passwd"] {
+            let response = try httpGet(port: daemon.port, path: attempt)
+            XCTAssertNotEqual(response.status, 200, attempt)
+            XCTAssertFalse(response.body.contains("root:"), attempt)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Glibc
+import SampleMindAudioFile
+import SampleMindOffline
+import SampleMindSynthesis
+import SampleMindTestSupport
+import XCTest
+
+/// A daemon playing a generated song from a file, with its server on a free port.
+final class ServingDaemon {
+    let process: ChildProcess
+    let port: Int
+    let expected: FileAnalysisResult
+
+    init(seconds: Double = 14, speed: Double = 1, loop: Bool = false, extra: [String] = [], in scratch: ScratchDirectory) throws {
+        let song = Percussion.drumPattern(bpm: 120, seconds: seconds, sampleRate: 48_000)
+            .mixed(with: Harmony.progression(tonic: 9, minor: true, seconds: seconds, sampleRate: 48_000))
+        let path = scratch.file("song.wav")
+        try AudioFileWriter.write(song.samples, sampleRate: 48_000, channelCount: 1, to: path, encoding: .wavFloat)
+        expected = try FileAnalysis.run(path: path)
+        var arguments = ["serve", "--input", "file", "--file", path, "--speed", "\(speed)", "--port", "0", "--realtime-priority", "0"]
+        if loop { arguments.append("--loop") }
+        process = try ChildProcess(SampleMindBinary.url.path, arguments + extra, label: "daemon", in: scratch)
+        guard process.waitFor("listening on http://", timeout: 10),
+              let line = process.errors.split(separator: "\n").first(where: { $0.contains("listening on http://") }),
+              let address = line.components(separatedBy: "http://").dropFirst().first?.split(separator: "/").first,
+              let port = Int(address.split(separator: ":").last ?? "") else {
+            process.stop(signal: SIGKILL)
+            throw NSError(domain: "ServingDaemon", code: 1, userInfo: [NSLocalizedDescriptionKey: "no port: \(process.errors)"])
+        }
+        self.port = port
+    }
+
+    func client(headers: [String: String] = [:], path: String = "/v1/stream", receiveBufferBytes: Int32? = nil) throws -> WebSocketTestClient {
+        try WebSocketTestClient(port: port, path: path, headers: headers, receiveBufferBytes: receiveBufferBytes)
+    }
+
+    /// Waits until /v1/status reports the input's format (the analysis has its first session).
+    func waitUntilAnalysing(timeout: Double = 10) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let status = try? httpGet(port: port, path: "/v1/status"), status.body.contains("\"sample_rate\"") { return }
+            usleep(50_000)
+        }
+        throw NSError(domain: "ServingDaemon", code: 2, userInfo: [NSLocalizedDescriptionKey: "the input never started: \(process.errors)"])
+    }
+
+    deinit { process.stop(signal: SIGKILL) }
+}

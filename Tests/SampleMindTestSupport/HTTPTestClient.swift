@@ -1,0 +1,41 @@
+import Foundation
+import Glibc
+
+/// One raw HTTP/1.1 GET over a socket, with the path sent exactly as given (no normalisation,
+/// so path-traversal attempts reach the server as written).
+public struct HTTPTestResponse {
+    public var status: Int
+    public var headers: String
+    public var body: String
+}
+
+public func httpGet(port: Int, path: String, headers: [String: String] = [:]) throws -> HTTPTestResponse {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var timeout = timeval(tv_sec: 5, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw NSError(domain: "httpGet", code: 1, userInfo: [NSLocalizedDescriptionKey: "cannot connect to \(port)"]) }
+    var request = "GET \(path) HTTP/1.1\r\nHost: \(headers["Host"] ?? "127.0.0.1:\(port)")\r\nConnection: close\r\n"
+    for (name, value) in headers where name != "Host" { request += "\(name): \(value)\r\n" }
+    request += "\r\n"
+    _ = request.utf8CString.withUnsafeBufferPointer { send(fd, $0.baseAddress, $0.count - 1, 0) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let got = recv(fd, &chunk, chunk.count, 0)
+        guard got > 0 else { break }
+        bytes += chunk[0..<got]
+    }
+    let text = String(decoding: bytes, as: UTF8.self)
+    let parts = text.components(separatedBy: "\r\n\r\n")
+    let head = parts.first ?? ""
+    let status = Int(head.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    return HTTPTestResponse(status: status, headers: head.lowercased(), body: parts.dropFirst().joined(separator: "\r\n\r\n"))
+}
