@@ -2,14 +2,15 @@ import Foundation
 
 /// Sections (speed, accuracy, live, latency; default speed and accuracy) and options: --corpus DIR,
 /// --scorer FILE, --baseline FILE, --python PATH, --speed-seconds N, --keep DIR, --live-minutes N,
-/// --soak-hours N, --latency-seconds N.
+/// --soak-hours N, --latency-seconds N, --stream-seconds N.
 struct BenchArguments {
-    enum Section: String { case speed, accuracy, live, latency }
+    enum Section: String { case speed, accuracy, live, latency, stream }
 
     var sections: [Section] = []
     var liveMinutes = 10.0
     var soakHours = 24.0
     var latencySeconds = 60.0
+    var streamSeconds = 20.0
     var corpus = "../shared/corpus"
     var scorer = "../shared/eval/score.py"
     var baseline = "../shared/eval/baseline.md"
@@ -37,6 +38,7 @@ struct BenchArguments {
             case "--live-minutes": liveMinutes = Double(value) ?? liveMinutes
             case "--soak-hours": soakHours = Double(value) ?? soakHours
             case "--latency-seconds": latencySeconds = Double(value) ?? latencySeconds
+            case "--stream-seconds": streamSeconds = Double(value) ?? streamSeconds
             default: fatalError("samplemind-bench: unknown option \(word)")
             }
         }

@@ -37,6 +37,23 @@ final class AccessControlTests: XCTestCase {
         XCTAssertEqual(try httpGet(port: port, path: "/v1/status", headers: ["Host": "localhost:\(port)"]).status, 200)
     }
 
+    func testSubprotocol_namedOrNotBothLandOnTheStream() throws {
+        let daemon = try ServingDaemon(seconds: 20, loop: true, in: scratch)
+        let named = try daemon.client(headers: ["Sec-WebSocket-Protocol": "samplemind.v1"])
+        XCTAssertEqual(named.handshakeStatus, 101)
+        XCTAssertTrue(named.handshakeResponse.lowercased().contains("sec-websocket-protocol: samplemind.v1"))
+        XCTAssertEqual(named.next("hello")?["protocol_version"] as? Int, 1)
+        XCTAssertEqual(try daemon.client().next("hello")?["protocol_version"] as? Int, 1)
+        XCTAssertNotEqual(try daemon.client(path: "/elsewhere").handshakeStatus, 101, "only /v1/stream upgrades")
+    }
+
+    func testHost_listensOnIPv6LoopbackWhenAsked() throws {
+        let daemon = try ServingDaemon(seconds: 10, loop: true, extra: ["--host", "::1"], in: scratch)
+        let health = try httpGet(port: daemon.port, path: "/health", ipv6: true)
+        XCTAssertEqual(health.status, 200)
+        XCTAssertThrowsError(try httpGet(port: daemon.port, path: "/health"), "not on IPv4 when bound to ::1")
+    }
+
     func testStaticFiles_neverLeaveTheDashboardDirectory() throws {
         let daemon = try ServingDaemon(seconds: 20, loop: true, in: scratch)
         let index = try httpGet(port: daemon.port, path: "/")

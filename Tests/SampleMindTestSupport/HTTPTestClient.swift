@@ -9,20 +9,32 @@ public struct HTTPTestResponse {
     public var body: String
 }
 
-public func httpGet(port: Int, path: String, headers: [String: String] = [:]) throws -> HTTPTestResponse {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+/// `ipv6` connects to [::1] instead of 127.0.0.1.
+public func httpGet(port: Int, path: String, headers: [String: String] = [:], ipv6: Bool = false) throws -> HTTPTestResponse {
+    let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var timeout = timeval(tv_sec: 5, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    let connected: Int32
+    if ipv6 {
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET6, "::1", &address.sin6_addr)
+        connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+        }
+    } else {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
     }
     guard connected == 0 else { throw NSError(domain: "httpGet", code: 1, userInfo: [NSLocalizedDescriptionKey: "cannot connect to \(port)"]) }
-    var request = "GET \(path) HTTP/1.1\r\nHost: \(headers["Host"] ?? "127.0.0.1:\(port)")\r\nConnection: close\r\n"
+    var request = "GET \(path) HTTP/1.1\r\nHost: \(headers["Host"] ?? (ipv6 ? "[::1]:\(port)" : "127.0.0.1:\(port)"))\r\nConnection: close\r\n"
     for (name, value) in headers where name != "Host" { request += "\(name): \(value)\r\n" }
     request += "\r\n"
     _ = request.utf8CString.withUnsafeBufferPointer { send(fd, $0.baseAddress, $0.count - 1, 0) }
