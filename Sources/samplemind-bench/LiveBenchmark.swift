@@ -15,15 +15,7 @@ enum LiveBenchmark {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("samplemind-live-bench-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let song = "\(scratch)/music.wav"
-        let music = Percussion.drumPattern(bpm: 124, seconds: 40, sampleRate: 48_000)
-            .mixed(with: Harmony.progression(tonic: 2, minor: false, seconds: 40, sampleRate: 48_000))
-        do {
-            try AudioFileWriter.write(music.samples, sampleRate: 48_000, channelCount: 1, to: song, encoding: .wavFloat)
-        } catch {
-            print("live: cannot write the test music: \(error)")
-            return
-        }
+        guard let song = BenchMusic.write(seconds: 40, into: scratch) else { return }
         print("Live engine (48 kHz, analysis thread at normal priority unless the machine grants SCHED_FIFO)")
         for period in [256, 64] { jack(period: period, song: song, scratch: scratch) }
         realTimeFile(song: song, minutes: minutes)
@@ -73,18 +65,9 @@ enum LiveBenchmark {
 
     /// Overruns and drops while a file plays at real-time speed for `minutes`.
     static func realTimeFile(song: String, minutes: Double) {
-        let engine = LiveEngine(log: quiet)
-        let queue = engine.addConsumer(name: "bench", capacity: 4_096)
         do {
-            try engine.start()
-            let input = try FileInput(path: song, loop: true, speed: 1)
-            try input.start(into: engine.capture, log: quiet)
-            Thread.sleep(forTimeInterval: 1)
-            engine.counters.restartTimingFigures()
-            let end = Date().addingTimeInterval(minutes * 60)
-            while Date() < end { while queue.pop() != nil {}; usleep(20_000) }
-            input.stop()
-            engine.stop()
+            let end = Date().addingTimeInterval(minutes * 60 + 1)
+            let (engine, queue) = try playLooped(song, speed: 1, restartTimingAfter: 1) { _ in Date() >= end }
             print(String(format: "  file input at real-time speed for %.1f min: overruns %d, xruns %d, frames dropped by the consumer %d, hand-over p99 %.3f ms",
                          minutes, engine.capture.overruns.load(ordering: .relaxed), engine.capture.xruns.load(ordering: .relaxed),
                          queue.droppedFrames.load(ordering: .relaxed), engine.counters.handoverPercentile(0.99) * 1e3))
@@ -95,29 +78,44 @@ enum LiveBenchmark {
 
     /// Resident memory while `hours` of audio go through the file input as fast as possible.
     static func soak(song: String, hours: Double) {
-        let engine = LiveEngine(log: quiet)
-        let queue = engine.addConsumer(name: "bench", capacity: 4_096)
+        let targetBlocks = Int(hours * 3_600 * 100)
+        let started = Date()
+        var residentStart = 0
         do {
-            try engine.start()
-            let input = try FileInput(path: song, loop: true, speed: 0)
-            try input.start(into: engine.capture, log: quiet)
-            let targetBlocks = Int(hours * 3_600 * 100)
-            let started = Date()
-            var residentStart = 0, residentEnd = 0
-            while engine.counters.blocks.load(ordering: .relaxed) < targetBlocks {
-                while queue.pop() != nil {}
-                if residentStart == 0, engine.counters.blocks.load(ordering: .relaxed) > 6_000 { residentStart = residentKilobytes() }
-                usleep(5_000)
+            _ = try playLooped(song, speed: 0, restartTimingAfter: nil) { engine in
+                let blocks = engine.counters.blocks.load(ordering: .relaxed)
+                if residentStart == 0, blocks > 6_000 { residentStart = residentKilobytes() }
+                return blocks >= targetBlocks
             }
-            residentEnd = residentKilobytes()
-            input.stop()
-            engine.stop()
+            let residentEnd = residentKilobytes()
             let elapsed = Date().timeIntervalSince(started)
             print(String(format: "  soak: %.1f h of audio through the file input at full speed in %.1f min (%.0f× realtime): resident memory %d KiB after the first minute, %d KiB at the end",
                          hours, elapsed / 60, hours * 3_600 / elapsed, residentStart, residentEnd))
         } catch {
             print("  soak: failed: \(error)")
         }
+    }
+
+    /// Plays `song` in a loop into a fresh engine, draining its queue, until `done` says so.
+    static func playLooped(
+        _ song: String, speed: Double, restartTimingAfter warmUp: Double?, until done: (LiveEngine) -> Bool
+    ) throws -> (LiveEngine, OutputQueue) {
+        let engine = LiveEngine(log: quiet)
+        let queue = engine.addConsumer(name: "bench", capacity: 4_096)
+        try engine.start()
+        let input = try FileInput(path: song, loop: true, speed: speed)
+        try input.start(into: engine.capture, log: quiet)
+        if let warmUp {
+            Thread.sleep(forTimeInterval: warmUp)
+            engine.counters.restartTimingFigures()
+        }
+        while !done(engine) {
+            while queue.pop() != nil {}
+            usleep(5_000)
+        }
+        input.stop()
+        engine.stop()
+        return (engine, queue)
     }
 
     static func threadCPU(_ thread: pthread_t) -> Double {

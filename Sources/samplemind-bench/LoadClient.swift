@@ -10,27 +10,15 @@ final class LoadClient {
     private var chunk = [UInt8](repeating: 0, count: 65_536)
 
     init?(port: Int) {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
+        guard let socket = connectLoopback(port: port) else { return nil }
+        fd = socket
         let request = "GET /v1/stream HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-        guard connected == 0, request.withCString({ Glibc.send(fd, $0, strlen($0), 0) }) > 0 else {
-            close(fd)
-            return nil
-        }
+        // Once `fd` is set, a failed init still runs deinit, which closes it.
+        guard request.withCString({ Glibc.send(fd, $0, strlen($0), 0) }) > 0 else { return nil }
         var response: [UInt8] = []
         var byte: UInt8 = 0
         while !response.suffix(4).elementsEqual([13, 10, 13, 10]), recv(fd, &byte, 1, 0) == 1 { response.append(byte) }
-        guard String(decoding: response.prefix(12), as: UTF8.self).hasSuffix("101") else {
-            close(fd)
-            return nil
-        }
+        guard String(decoding: response.prefix(12), as: UTF8.self).hasSuffix("101") else { return nil }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
     }
 
@@ -164,18 +152,10 @@ final class HealthProbe: @unchecked Sendable {
 
 /// A blocking HTTP GET on loopback returning the body.
 func rawGet(port: Int, path: String) throws -> String {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard let fd = connectLoopback(port: port) else { throw NSError(domain: "rawGet", code: 1) }
     defer { close(fd) }
     var timeout = timeval(tv_sec: 5, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else { throw NSError(domain: "rawGet", code: 1) }
     let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n"
     _ = request.withCString { send(fd, $0, strlen($0), 0) }
     var bytes: [UInt8] = []
@@ -188,4 +168,22 @@ func rawGet(port: Int, path: String) throws -> String {
     let text = String(decoding: bytes, as: UTF8.self)
     guard text.hasPrefix("HTTP/1.1 200") else { throw NSError(domain: "rawGet", code: 2) }
     return text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+}
+
+/// A TCP socket connected to 127.0.0.1:`port`, or nil.
+func connectLoopback(port: Int) -> Int32? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return nil }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else {
+        close(fd)
+        return nil
+    }
+    return fd
 }

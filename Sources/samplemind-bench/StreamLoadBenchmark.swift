@@ -16,13 +16,7 @@ enum StreamLoadBenchmark {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("samplemind-stream-bench-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let song = "\(folder)/music.wav"
-        let music = Percussion.drumPattern(bpm: 124, seconds: 30, sampleRate: 48_000)
-            .mixed(with: Harmony.progression(tonic: 2, minor: false, seconds: 30, sampleRate: 48_000))
-        guard (try? AudioFileWriter.write(music.samples, sampleRate: 48_000, channelCount: 1, to: song)) != nil else {
-            print("stream: cannot write the test music")
-            return
-        }
+        guard let song = BenchMusic.write(seconds: 30, into: folder) else { return }
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("samplemind").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             print("stream: skipped — build the samplemind binary next to samplemind-bench (scripts/bench does)")
