@@ -25,8 +25,12 @@ final class TempoTracker {
     static let jumpProbability: Float = 0.002
     /// Below this the tempo is reported as unknown.
     static let minimumConfidence: Float = 0.03
-    /// …and fewer onsets than this in the history.
+    /// The tempo becomes known only with this many onsets in the history (stationary noise, whose
+    /// autocorrelation is never quite flat, triggers none)…
     static let minimumOnsets = 3
+    /// …and stays known while an onset comes at least this often, so soft music with few clear
+    /// attacks keeps its beat once found.
+    static let holdSeconds = 15.0
 
     let frameRate: Double
     private let stateCount: Int
@@ -43,6 +47,8 @@ final class TempoTracker {
     private let odf: UnsafeMutableBufferPointer<Float>
     private let onsetFlags: UnsafeMutableBufferPointer<UInt8>
     private var recentOnsets = 0
+    private var framesSinceOnset = Int.max / 2
+    private var locked = false
     private var odfHead = 0
     private var odfCount = 0
     /// The ODF history oldest first, and its thresholded form.
@@ -122,6 +128,7 @@ final class TempoTracker {
         if odfCount == odf.count, onsetFlags[odfHead] != 0 { recentOnsets -= 1 }
         onsetFlags[odfHead] = onsetDetected ? 1 : 0
         if onsetDetected { recentOnsets += 1 }
+        framesSinceOnset = onsetDetected ? 0 : framesSinceOnset + 1
         odf[odfHead] = value
         odfHead = (odfHead + 1) % odf.count
         odfCount = min(odfCount + 1, odf.count)
@@ -159,6 +166,7 @@ final class TempoTracker {
         guard energy > 1e-6 else {
             bpm = 0
             confidence = 0
+            locked = false
             return
         }
         let lags = min(maximumLag, n - 1)
@@ -227,8 +235,13 @@ final class TempoTracker {
         confidence = max(0, min(1, periodicities[winner]))
         // Periodicity alone is not enough: the maximum over hundreds of tempo candidates of a random
         // signal's autocorrelation is never zero. Stationary noise, though, triggers no onsets.
-        let known = confidence >= Self.minimumConfidence && recentOnsets >= Self.minimumOnsets
-        bpm = known
+        let periodic = confidence >= Self.minimumConfidence
+        if locked {
+            locked = periodic && Double(framesSinceOnset) <= Self.holdSeconds * frameRate
+        } else {
+            locked = periodic && recentOnsets >= Self.minimumOnsets
+        }
+        bpm = locked
             ? Float(Self.minimumBPM * pow(Self.stateRatio, Double(winner) + Double(offset))) : 0
     }
 }
