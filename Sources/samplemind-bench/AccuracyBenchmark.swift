@@ -43,6 +43,7 @@ enum AccuracyBenchmark {
         print(String(format: "Accuracy on %@ (%.0f s of audio, analysed at %.0f× realtime)",
                      arguments.corpus, audioSeconds, audioSeconds / max(processingSeconds, 1e-9)))
         let scores = "\(predictions)/scores.json"
+        fflush(nil)
         let status = runProcess(arguments.python, [arguments.scorer, "--pred", predictions, "--truth", arguments.corpus,
                                                    "--json", scores])
         guard status == 0 else {
