@@ -55,6 +55,8 @@ let package = Package(
             dependencies: ["SampleMindEngine", "SampleMindProtocol", "SampleMindRealtime", "CWebSockets"],
             resources: [.copy("Dashboard")]
         ),
+        // Running as a service: systemd notification and watchdog.
+        .target(name: "SampleMindService"),
         // Reading sound files (libsndfile).
         .target(name: "SampleMindAudioFile", dependencies: ["CSndFile"]),
         // The project's own test and demo signals: clicks, drum patterns, chord progressions.
@@ -67,7 +69,7 @@ let package = Package(
             name: "samplemind",
             dependencies: [
                 "SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
-                "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming",
+                "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming", "SampleMindService",
                 "CFFTW", "CSndFile", "CEbur128", "CJACK", "CALSA", "CWebSockets", "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

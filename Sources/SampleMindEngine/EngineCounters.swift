@@ -14,6 +14,9 @@ public final class EngineCounters: @unchecked Sendable {
     public let discontinuities = Atomic<Int>(0)
     /// Samples thrown away at the end of a session that did not fill a whole hop.
     public let discardedSamples = Atomic<Int>(0)
+    /// The latest tempo (Float bits; 0 while unknown) and key index (−1 while unknown), for status lines.
+    public let tempoBits = Atomic<UInt32>(0)
+    public let keyIndex = Atomic<Int>(-1)
     /// The input's sample rate when the analyzer could not be set up for it (0 while all is well).
     public let rejectedSampleRate = Atomic<Int>(0)
     /// Histogram of hand-over latency in 25 µs bins up to 25 ms (the last bin holds everything
@@ -79,6 +82,8 @@ public final class EngineCounters: @unchecked Sendable {
         }
         return Double(Self.latencyBinCount * Self.latencyBinNanoseconds) / 1e9
     }
+
+    public var tempoBPM: Float { Float(bitPattern: tempoBits.load(ordering: .relaxed)) }
 
     /// Mean analysis time per hop in seconds.
     public var meanAnalysisSeconds: Double {

@@ -149,6 +149,8 @@ public final class LiveEngine: @unchecked Sendable {
         counters.recordAnalysis(nanoseconds: Int(MonotonicClock.nanoseconds() - started))
 
         var frame = analyzer.frame
+        counters.tempoBits.store(frame.tempoBPM.bitPattern, ordering: .relaxed)
+        counters.keyIndex.store(Int(frame.keyIndex), ordering: .relaxed)
         frame.timeSeconds += streamOffset
         lastStreamTime = frame.timeSeconds
         let wall = sessionWallStart + (frame.timeSeconds - sessionStreamStart)

@@ -6,6 +6,7 @@ import SampleMindCapture
 import SampleMindEngine
 import SampleMindProtocol
 import SampleMindRealtime
+import SampleMindService
 import SampleMindStreaming
 import SampleMindSynthesis
 
@@ -126,6 +127,11 @@ struct ServeCommand: ParsableCommand {
             throw CommandFailure("cannot start \(source.description): \(error)")
         }
         log(.info, "analysing \(source.description)")
+        // Ready once the server answers and the input runs or is being waited for.
+        let notifier = SystemdNotifier()
+        notifier.notify("READY=1", "STATUS=\(serviceStatus(engine: engine, source: source))")
+        var watchdog = Watchdog(notifier: notifier)
+        var lastStatusAt = 0.0
 
         let stallAt = testStallAnalysisAfter.map { MonotonicClock.seconds() + $0 }
         var printState = PrintState()
@@ -133,15 +139,39 @@ struct ServeCommand: ParsableCommand {
         while ShutdownSignal.received == 0 {
             if let printer { printState.drain(printer) } else { usleep(20_000) }
             monitor.check()
-            if let stallAt, MonotonicClock.seconds() >= stallAt { engine.stallForTesting() }
+            let now = MonotonicClock.seconds()
+            watchdog?.check(heartbeat: engine.counters.heartbeat.load(ordering: .relaxed), now: now)
+            if now - lastStatusAt >= 2 {
+                lastStatusAt = now
+                notifier.status(serviceStatus(engine: engine, source: source))
+            }
+            if let stallAt, now >= stallAt { engine.stallForTesting() }
             if printer != nil, printer!.wake.wait(timeout: 0.02) == false { continue }
         }
         log(.info, "stopping (signal \(ShutdownSignal.received))")
+        notifier.notify("STOPPING=1")
         source.stop()
         engine.stop()
         server?.stop()
         if let printer { printState.drain(printer) }
         monitor.check()
+    }
+
+    /// One line for `systemctl status`: what the input does and what the music does.
+    private func serviceStatus(engine: LiveEngine, source: AudioInput) -> String {
+        switch engine.capture.state {
+        case .waiting: return "waiting for \(source.description)"
+        case .disconnected: return "\(source.description) disconnected; retrying"
+        case .finished: return "\(source.description) finished"
+        case .failed: return "\(source.description) failed"
+        case .running:
+            let tempo = engine.counters.tempoBPM
+            let key = engine.counters.keyIndex.load(ordering: .relaxed)
+            var music: [String] = []
+            if tempo > 0 { music.append("\((tempo * 10).rounded() / 10) BPM") }
+            if key >= 0 { music.append(MusicalKey(index: key).description) }
+            return "analysing \(source.description)" + (music.isEmpty ? "" : ": " + music.joined(separator: ", "))
+        }
     }
 
     private func makeServer(engine: LiveEngine, source: AudioInput, settings: LiveEngine.Settings, log: @escaping LogSink) throws -> StreamServer {
@@ -154,6 +184,9 @@ struct ServeCommand: ParsableCommand {
         configuration.maximumClients = maxClients
         configuration.slowClientTimeoutSeconds = clientTimeout
         configuration.staticDirectory = StreamResources.dashboardDirectory
+        if configuration.staticDirectory == nil {
+            log(.warning, "the dashboard's files were not found beside the binary; the stream and API work, the dashboard does not. Reinstall with scripts/install-service")
+        }
         let box = ServerBox()
         let queue = engine.addConsumer(name: "network", capacity: 4_096) { box.server?.wakeUp() }
         let description = source.description
