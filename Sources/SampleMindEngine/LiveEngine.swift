@@ -159,7 +159,10 @@ public final class LiveEngine: @unchecked Sendable {
             publish(.event(shifted, wallClockSeconds: sessionWallStart + (shifted.timeSeconds - sessionStreamStart)))
         }
         publish(.frame(frame, wallClockSeconds: wall))
-        for consumer in consumers { consumer.notify?() }
+        for consumer in consumers {
+            consumer.wake.signal()
+            consumer.notify?()
+        }
         recordHandover(hopEnd: hopEnd)
     }
 
@@ -171,10 +174,7 @@ public final class LiveEngine: @unchecked Sendable {
     }
 
     private func publish(_ output: EngineOutput) {
-        for consumer in consumers {
-            consumer.push(output)
-            consumer.wake.signal()
-        }
+        for consumer in consumers { consumer.push(output) }
     }
 
     /// A new session or an overrun. Set-up work when the format changes (allocates a new analyzer).

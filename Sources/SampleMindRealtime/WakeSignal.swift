@@ -1,11 +1,15 @@
 import Glibc
+import Synchronization
 
-/// A counting semaphore for waking a waiting thread. Signalling only makes a system call (a
-/// futex wake) when a thread is actually waiting, and never blocks: safe to call from a
-/// real-time callback, as JACK's examples do. Waiting blocks, so only non-real-time-callback
-/// threads (the analysis loop between hops, consumers) wait.
+/// Wakes one waiting thread: "there is something for you". Signals that come while one is
+/// already pending merge into it, so the semaphore's count never grows however long the daemon
+/// runs (a plain counting semaphore posted every JACK period would overflow after weeks).
+/// Signalling never blocks and only makes a system call (a futex wake) when the waiter sleeps:
+/// safe from a real-time callback, as JACK's examples do. Waiting blocks, so only
+/// non-real-time-callback threads (the analysis loop between hops, consumers) wait.
 public final class WakeSignal: @unchecked Sendable {
     private let semaphore: UnsafeMutablePointer<sem_t>
+    private let pending = Atomic<Bool>(false)
 
     public init() {
         semaphore = .allocate(capacity: 1)
@@ -18,9 +22,12 @@ public final class WakeSignal: @unchecked Sendable {
     }
 
     /// Real-time safe: never blocks or allocates.
-    public func signal() { sem_post(semaphore) }
+    public func signal() {
+        if !pending.exchange(true, ordering: .acquiringAndReleasing) { sem_post(semaphore) }
+    }
 
-    /// Waits up to `seconds`; returns true when signalled, false on timeout.
+    /// Waits up to `seconds`; returns true when signalled, false on timeout. The waiter should
+    /// look for work after this returns, either way: a signal after it is seen by the next wait.
     public func wait(timeout seconds: Double) -> Bool {
         var deadline = timespec()
         clock_gettime(CLOCK_REALTIME, &deadline)
@@ -30,6 +37,7 @@ public final class WakeSignal: @unchecked Sendable {
         while sem_timedwait(semaphore, &deadline) != 0 {
             if errno != EINTR { return false }
         }
+        pending.store(false, ordering: .releasing)
         return true
     }
 }
