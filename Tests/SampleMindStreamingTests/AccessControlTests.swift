@@ -47,6 +47,16 @@ final class AccessControlTests: XCTestCase {
         XCTAssertNotEqual(try daemon.client(path: "/elsewhere").handshakeStatus, 101, "only /v1/stream upgrades")
     }
 
+    func testMaximumClients_refusesTheOneTooManyWithTryAgainLater() throws {
+        let daemon = try ServingDaemon(seconds: 10, loop: true, extra: ["--max-clients", "2"], in: scratch)
+        let first = try daemon.client(), second = try daemon.client()
+        XCTAssertNotNil(first.next("hello"))
+        XCTAssertNotNil(second.next("hello"))
+        let third = try daemon.client()
+        XCTAssertEqual(third.waitForClose()?.code, 1013)
+        XCTAssertNotNil(first.next("frame"), "the others carry on")
+    }
+
     func testHost_listensOnIPv6LoopbackWhenAsked() throws {
         let daemon = try ServingDaemon(seconds: 10, loop: true, extra: ["--host", "::1"], in: scratch)
         let health = try httpGet(port: daemon.port, path: "/health", ipv6: true)
