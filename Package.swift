@@ -20,6 +20,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Thin bridges to the C libraries (module maps and the few inline shims Swift needs).
@@ -55,6 +56,8 @@ let package = Package(
             dependencies: ["SampleMindEngine", "SampleMindProtocol", "SampleMindRealtime", "CWebSockets"],
             resources: [.copy("Dashboard")]
         ),
+        // The configuration file, environment and command line, merged and checked.
+        .target(name: "SampleMindConfiguration", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         // Running as a service: systemd notification and watchdog.
         .target(name: "SampleMindService"),
         // Reading sound files (libsndfile).
@@ -69,7 +72,7 @@ let package = Package(
             name: "samplemind",
             dependencies: [
                 "SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
-                "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming", "SampleMindService",
+                "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming", "SampleMindService", "SampleMindConfiguration",
                 "CFFTW", "CSndFile", "CEbur128", "CJACK", "CALSA", "CWebSockets", "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -101,6 +104,7 @@ let package = Package(
             dependencies: ["samplemind", "SampleMindStreaming", "SampleMindOffline", "SampleMindSynthesis",
                            "SampleMindAudioFile", "SampleMindTestSupport"]
         ),
+        .testTarget(name: "SampleMindConfigurationTests", dependencies: ["SampleMindConfiguration"]),
         .testTarget(
             name: "SampleMindCLITests",
             dependencies: ["samplemind", "SampleMindSynthesis", "SampleMindAudioFile", "SampleMindTestSupport"]

@@ -3,6 +3,7 @@ import Foundation
 import SampleMindAnalysis
 import SampleMindAudioFile
 import SampleMindCapture
+import SampleMindConfiguration
 import SampleMindEngine
 import SampleMindProtocol
 import SampleMindRealtime
@@ -23,87 +24,131 @@ struct ServeCommand: ParsableCommand {
 
     enum InputKind: String, ExpressibleByArgument, CaseIterable { case auto, jack, alsa, file }
 
-    @Option(help: "Where audio comes from: \(InputKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var input: InputKind = .auto
+    // Every option here overrides the configuration file and the environment (see check-config).
 
-    @Option(help: "Sound file for --input file.")
+    @Option(help: "Configuration file (TOML; default: $SAMPLEMIND_CONFIG if set). See config/samplemind.toml.")
+    var config: String?
+
+    @Option(help: "Where audio comes from: \(InputKind.allCases.map(\.rawValue).joined(separator: ", ")). [input.kind]")
+    var input: InputKind?
+
+    @Option(help: "Sound file for --input file. [input.file.path]")
     var file: String?
 
-    @Flag(help: "Play the file again and again.")
+    @Flag(help: "Play the file again and again. [input.file.loop]")
     var loop = false
 
-    @Option(help: "Play the file this many times faster than real time (0: as fast as the analysis goes).")
-    var speed: Double = 1
+    @Option(help: "Play the file this many times faster than real time (0: as fast as the analysis goes). [input.file.speed]")
+    var speed: Double?
 
-    @Option(help: "ALSA capture device (default, hw:1,0, plughw:…).")
-    var device: String = "default"
+    @Option(help: "ALSA capture device (default, hw:1,0, plughw:…). [input.alsa.device]")
+    var device: String?
 
-    @Option(help: "Channels to capture (JACK input ports or ALSA channels).")
-    var channels: Int = 2
+    @Option(help: "Channels to capture (JACK input ports or ALSA channels). [input.channels]")
+    var channels: Int?
 
-    @Option(help: "ALSA sample rate to ask for.")
-    var rate: Int = 48_000
+    @Option(help: "ALSA sample rate to ask for. [input.alsa.sample_rate]")
+    var rate: Int?
 
-    @Option(help: "ALSA period in frames to ask for.")
-    var period: Int = 256
+    @Option(help: "ALSA period in frames to ask for. [input.alsa.period_frames]")
+    var period: Int?
 
-    @Option(name: .customLong("jack-name"), help: "JACK client name.")
-    var jackName: String = "samplemind"
+    @Option(name: .customLong("jack-name"), help: "JACK client name. [input.jack.client_name]")
+    var jackName: String?
 
-    @Option(name: .customLong("jack-connect"), help: "Connect JACK output ports matching this pattern to our inputs (repeatable), e.g. system:capture_.*")
+    @Option(name: .customLong("jack-connect"), help: "Connect JACK output ports matching this pattern to our inputs (repeatable), e.g. system:capture_.* [input.jack.connect]")
     var jackConnect: [String] = []
 
-    @Option(help: "SCHED_FIFO priority of the analysis thread (1–99); 0 for normal scheduling.")
-    var realtimePriority: Int32 = 70
+    @Option(help: "SCHED_FIFO priority of the analysis thread (1–99); 0 for normal scheduling. [analysis.realtime_priority]")
+    var realtimePriority: Int?
 
     @Flag(help: "Write events and a frame per second to standard output as JSON Lines.")
     var print = false
 
-    @Option(help: "Address for the WebSocket stream, HTTP API and dashboard (127.0.0.1: this machine only).")
-    var host: String = "127.0.0.1"
+    @Option(help: "Address for the WebSocket stream, HTTP API and dashboard (127.0.0.1: this machine only). [server.host]")
+    var host: String?
 
-    @Option(help: "TCP port for the stream, API and dashboard (0 picks a free one and logs it).")
-    var port: Int = 8080
+    @Option(help: "TCP port for the stream, API and dashboard (0 picks a free one and logs it). [server.port]")
+    var port: Int?
 
-    @Option(help: "Require this bearer token for the stream, /v1 and /metrics.")
+    @Option(help: "Require this bearer token for the stream, /v1 and /metrics. [server.token]")
     var token: String?
 
-    @Option(name: .customLong("allow-origin"), help: "Also accept WebSocket connections from pages at this origin (repeatable).")
+    @Option(name: .customLong("allow-origin"), help: "Also accept WebSocket connections from pages at this origin (repeatable). [server.allowed_origins]")
     var allowOrigins: [String] = []
 
-    @Option(name: .customLong("allow-host"), help: "Also answer to this Host name (repeatable; needed when listening beyond localhost).")
+    @Option(name: .customLong("allow-host"), help: "Also answer to this Host name (repeatable; needed when listening beyond localhost). [server.allowed_hosts]")
     var allowHosts: [String] = []
 
-    @Option(help: "Most WebSocket subscribers at once.")
-    var maxClients: Int = 1_000
+    @Option(help: "Most WebSocket subscribers at once. [server.max_clients]")
+    var maxClients: Int?
 
-    @Option(help: "Close a WebSocket client that has not read anything for this many seconds.")
-    var clientTimeout: Double = 10
+    @Option(help: "Close a WebSocket client that has not read anything for this many seconds. [server.client_timeout_s]")
+    var clientTimeout: Double?
 
-    @Flag(help: "Do not start the network server (analysis and --print only).")
+    @Flag(help: "Do not start the network server (analysis and --print only). [server.enabled]")
     var noServer = false
+
+    @Option(help: "Least important messages logged: debug, info, warning, error. [log.level]")
+    var logLevel: String?
+
+    @Option(help: "Log format: text or json. [log.format]")
+    var logFormat: String?
 
     @Option(help: ArgumentHelp("For tests: make the analysis thread hang after this many seconds.", visibility: .hidden))
     var testStallAnalysisAfter: Double?
 
-    func validate() throws {
-        if input == .file, file == nil { throw ValidationError("--input file needs --file PATH") }
-        if file != nil, input != .file && input != .auto {
-            throw ValidationError("--file goes with --input file")
+    /// The command line's values by configuration key.
+    var overrides: [String: ConfigurationValue] {
+        var values: [String: ConfigurationValue] = [:]
+        if let input { values["input.kind"] = .string(input.rawValue) }
+        if let file {
+            values["input.file.path"] = .string(file)
+            if input == nil { values["input.kind"] = .string("file") }
         }
-        guard (0...99).contains(realtimePriority) else { throw ValidationError("--realtime-priority must be 0–99") }
-        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
+        if loop { values["input.file.loop"] = .boolean(true) }
+        if let speed { values["input.file.speed"] = .number(speed) }
+        if let device { values["input.alsa.device"] = .string(device) }
+        if let channels { values["input.channels"] = .integer(channels) }
+        if let rate { values["input.alsa.sample_rate"] = .integer(rate) }
+        if let period { values["input.alsa.period_frames"] = .integer(period) }
+        if let jackName { values["input.jack.client_name"] = .string(jackName) }
+        if !jackConnect.isEmpty { values["input.jack.connect"] = .strings(jackConnect) }
+        if let realtimePriority { values["analysis.realtime_priority"] = .integer(realtimePriority) }
+        if let host { values["server.host"] = .string(host) }
+        if let port { values["server.port"] = .integer(port) }
+        if let token { values["server.token"] = .string(token) }
+        if !allowOrigins.isEmpty { values["server.allowed_origins"] = .strings(allowOrigins) }
+        if !allowHosts.isEmpty { values["server.allowed_hosts"] = .strings(allowHosts) }
+        if let maxClients { values["server.max_clients"] = .integer(maxClients) }
+        if let clientTimeout { values["server.client_timeout_s"] = .number(clientTimeout) }
+        if noServer { values["server.enabled"] = .boolean(false) }
+        if let logLevel { values["log.level"] = .string(logLevel) }
+        if let logFormat { values["log.format"] = .string(logFormat) }
+        return values
     }
 
     func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let options: LoadedConfiguration
+        do {
+            options = try ConfigurationLoader.load(filePath: config ?? environment["SAMPLEMIND_CONFIG"], environment: environment,
+                                                   overrides: overrides)
+        } catch {
+            StandardError.write("samplemind: configuration: \(error)")
+            throw ExitCode(ConfigurationError.exitStatus)
+        }
         ShutdownSignal.install()
         FileDescriptorLimit.raise()
+        ConsoleLog.configure(level: options.string("log.level") ?? "info", json: options.string("log.format") == "json")
         let log = ConsoleLog.sink
         let source: AudioInput
-        do { source = try chooseInput(log: log) } catch {
-            throw CommandFailure("cannot start: \(error)")
+        do { source = try chooseInput(options, log: log) } catch {
+            StandardError.write("samplemind: configuration: cannot start: \(error)")
+            throw ExitCode(ConfigurationError.exitStatus)
         }
 
+        let realtimePriority = Int32(options.integer("analysis.realtime_priority"))
         var settings = LiveEngine.Settings()
         settings.realtimePriority = realtimePriority > 0 ? realtimePriority : nil
         if realtimePriority > 0, let refusal = RealtimeThread.lockMemory() {
@@ -111,20 +156,24 @@ struct ServeCommand: ParsableCommand {
         }
         let engine = LiveEngine(settings: settings, log: log)
         let printer = print ? engine.addConsumer(name: "print") : nil
-        let server = noServer ? nil : try makeServer(engine: engine, source: source, settings: settings, log: log)
+        let server = options.boolean("server.enabled")
+            ? try makeServer(options, engine: engine, source: source, settings: settings, log: log) : nil
         try engine.start()
         if let server {
             do { try server.start() } catch {
                 engine.stop()
                 throw CommandFailure("cannot start the server: \(error)")
             }
+            let host = server.configuration.host
             let shown = host.contains(":") ? "[\(host)]" : host
             log(.info, "listening on http://\(shown):\(server.port)/ (stream: ws://\(shown):\(server.port)/v1/stream)")
         }
         do { try source.start(into: engine.capture, log: log) } catch {
+            // Inputs throw only when their configuration cannot work (EX_CONFIG).
             server?.stop()
             engine.stop()
-            throw CommandFailure("cannot start \(source.description): \(error)")
+            StandardError.write("samplemind: configuration: cannot start \(source.description): \(error)")
+            throw ExitCode(ConfigurationError.exitStatus)
         }
         log(.info, "analysing \(source.description)")
         // Ready once the server answers and the input runs or is being waited for.
@@ -174,15 +223,17 @@ struct ServeCommand: ParsableCommand {
         }
     }
 
-    private func makeServer(engine: LiveEngine, source: AudioInput, settings: LiveEngine.Settings, log: @escaping LogSink) throws -> StreamServer {
+    private func makeServer(
+        _ options: LoadedConfiguration, engine: LiveEngine, source: AudioInput, settings: LiveEngine.Settings, log: @escaping LogSink
+    ) throws -> StreamServer {
         var configuration = StreamConfiguration()
-        configuration.host = host
-        configuration.port = port
-        configuration.token = token
-        configuration.allowedOrigins = allowOrigins
-        configuration.allowedHosts = allowHosts
-        configuration.maximumClients = maxClients
-        configuration.slowClientTimeoutSeconds = clientTimeout
+        configuration.host = options.string("server.host") ?? "127.0.0.1"
+        configuration.port = options.integer("server.port")
+        configuration.token = options.string("server.token")
+        configuration.allowedOrigins = options.strings("server.allowed_origins")
+        configuration.allowedHosts = options.strings("server.allowed_hosts")
+        configuration.maximumClients = options.integer("server.max_clients")
+        configuration.slowClientTimeoutSeconds = options.number("server.client_timeout_s")
         configuration.staticDirectory = StreamResources.dashboardDirectory
         if configuration.staticDirectory == nil {
             log(.warning, "the dashboard's files were not found beside the binary; the stream and API work, the dashboard does not. Reinstall with scripts/install-service")
@@ -213,29 +264,37 @@ struct ServeCommand: ParsableCommand {
         }
     }
 
-    private func chooseInput(log: LogSink) throws(InputError) -> AudioInput {
-        switch input {
-        case .jack:
-            return try JACKInput(clientName: jackName, channelCount: channels, connectPatterns: jackConnect)
-        case .alsa:
-            return try ALSAInput(device: device, sampleRate: rate, channels: channels, periodFrames: period,
-                                 realtimePriority: realtimePriority > 0 ? realtimePriority : nil)
-        case .file:
-            return try FileInput(path: file!, loop: loop, speed: speed, periodFrames: period)
-        case .auto:
-            if let file { return try FileInput(path: file, loop: loop, speed: speed, periodFrames: period) }
+    private func chooseInput(_ options: LoadedConfiguration, log: LogSink) throws(InputError) -> AudioInput {
+        let channels = options.integer("input.channels")
+        let priority = options.integer("analysis.realtime_priority")
+        let jackName = options.string("input.jack.client_name") ?? "samplemind"
+        let device = options.string("input.alsa.device") ?? "default"
+        func jack() throws(InputError) -> AudioInput {
+            try JACKInput(clientName: jackName, channelCount: channels, connectPatterns: options.strings("input.jack.connect"))
+        }
+        func alsa() throws(InputError) -> AudioInput {
+            try ALSAInput(device: device, sampleRate: options.integer("input.alsa.sample_rate"), channels: channels,
+                          periodFrames: options.integer("input.alsa.period_frames"),
+                          realtimePriority: priority > 0 ? Int32(priority) : nil)
+        }
+        switch options.string("input.kind") {
+        case "jack": return try jack()
+        case "alsa": return try alsa()
+        case "file":
+            return try FileInput(path: options.string("input.file.path") ?? "", loop: options.boolean("input.file.loop"),
+                                 speed: options.number("input.file.speed"))
+        default:
             if InputProbe.jackServerIsRunning() {
                 log(.info, "input auto: a JACK server answers; using JACK")
-                return try JACKInput(clientName: jackName, channelCount: channels, connectPatterns: jackConnect)
+                return try jack()
             }
             if InputProbe.alsaDeviceOpens(device) {
                 log(.info, "input auto: no JACK server; ALSA device '\(device)' opens; using it")
-                return try ALSAInput(device: device, sampleRate: rate, channels: channels, periodFrames: period,
-                                     realtimePriority: realtimePriority > 0 ? realtimePriority : nil)
+                return try alsa()
             }
             guard isatty(STDIN_FILENO) == 1 else {
                 log(.warning, "input auto: no JACK server and no ALSA device '\(device)'; waiting for a JACK server (the demo music plays only when started from a terminal)")
-                return try JACKInput(clientName: jackName, channelCount: channels, connectPatterns: jackConnect)
+                return try jack()
             }
             let demo = FileManager.default.temporaryDirectory.appendingPathComponent("samplemind-demo.wav").path
             if !FileManager.default.fileExists(atPath: demo) {
@@ -245,7 +304,7 @@ struct ServeCommand: ParsableCommand {
                 } catch { throw InputError("cannot write the demo music: \(error)") }
             }
             log(.info, "input auto: no JACK server and no ALSA device; playing SampleMind's demo music (\(demo)) in a loop")
-            return try FileInput(path: demo, loop: true, speed: 1, periodFrames: period)
+            return try FileInput(path: demo, loop: true, speed: 1)
         }
     }
 }

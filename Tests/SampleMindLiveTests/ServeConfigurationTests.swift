@@ -12,19 +12,22 @@ final class ServeConfigurationTests: XCTestCase {
     func testServe_whenConfigurationIsBad_explainsWhatToChangeAndExitsNonZero() throws {
         let slow = scratch.file("4khz.wav")
         try AudioFileWriter.write([Float](repeating: 0.1, count: 8_000), sampleRate: 4_000, channelCount: 1, to: slow)
-        let cases: [([String], String)] = [
-            (["--input", "bluetooth"], "bluetooth"),
-            (["--input", "file"], "--input file needs --file"),
-            (["--input", "file", "--file", scratch.file("missing.wav")], "no such file"),
-            (["--input", "file", "--file", slow], "4000 Hz, which SampleMind cannot analyse"),
-            (["--input", "alsa", "--rate", "4000"], "outside 8000–192000"),
-            (["--input", "jack", "--channels", "0"], "1–32 channels"),
-            (["--input", "file", "--file", slow, "--speed=-1"], "--speed must be between"),
-            (["--realtime-priority", "120"], "--realtime-priority must be 0–99"),
+        let cases: [([String], String, Int32)] = [
+            (["--input", "bluetooth"], "bluetooth", 64),
+            (["--input", "file"], "input.file.path is not set", 78),
+            (["--input", "file", "--file", scratch.file("missing.wav")], "no such file", 78),
+            (["--input", "file", "--file", slow], "4000 Hz, which SampleMind cannot analyse", 78),
+            (["--input", "alsa", "--rate", "4000"], "input.alsa.sample_rate must be a whole number from 8000 to 192000", 78),
+            (["--input", "jack", "--channels", "0"], "input.channels must be a whole number from 1 to 32", 78),
+            (["--input", "file", "--file", slow, "--speed=-1"], "input.file.speed must be a number from 0", 78),
+            (["--realtime-priority", "120"], "analysis.realtime_priority must be a whole number from 0 to 99", 78),
+            (["--port", "70000"], "server.port must be a whole number from 0 to 65535", 78),
+            (["--token", "short"], "server.token must be at least 8 characters", 78),
+            (["--log-level", "chatty"], "log.level must be one of", 78),
         ]
-        for (arguments, phrase) in cases {
+        for (arguments, phrase, status) in cases {
             let outcome = try SampleMindBinary.run(["serve"] + arguments)
-            XCTAssertNotEqual(outcome.status, 0, "\(arguments) must fail")
+            XCTAssertEqual(outcome.status, status, "\(arguments) must fail with \(status)")
             XCTAssertTrue(outcome.standardError.contains(phrase), "'\(outcome.standardError)' should mention '\(phrase)'")
         }
     }
@@ -39,5 +42,47 @@ final class ServeConfigurationTests: XCTestCase {
         XCTAssertNotNil(seconds)
         XCTAssertLessThan(seconds ?? 99, 2)
         XCTAssertEqual(daemon.process.terminationStatus, 0)
+    }
+
+    func testServe_withAConfigurationFile_usesItAndRefusesABadOneWithStatus78() throws {
+        let song = try TestSong(seconds: 6, in: scratch)
+        let good = scratch.file("good.toml")
+        try """
+        [input]
+        kind = "file"
+        [input.file]
+        path = "\(song.path)"
+        loop = true
+        [analysis]
+        realtime_priority = 0
+        [server]
+        port = 0
+        [log]
+        format = "json"
+        """.write(toFile: good, atomically: true, encoding: .utf8)
+        let daemon = try ChildProcess(SampleMindBinary.url.path, ["serve", "--config", good], label: "daemon", in: scratch)
+        defer { daemon.stop(signal: SIGKILL) }
+        XCTAssertTrue(daemon.waitFor("listening on http://", timeout: 10), daemon.errors)
+        let lines = daemon.errors.split(separator: "\n")
+        XCTAssertFalse(lines.isEmpty)
+        for line in lines {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            XCTAssertNotNil(object?["level"] as? String, "a JSON log line: \(line)")
+            XCTAssertNotNil(object?["message"] as? String)
+        }
+        XCTAssertNotNil(daemon.stop(signal: SIGTERM))
+
+        let bad = scratch.file("bad.toml")
+        try "[server]\nport = 8080\nmax_client = 5\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let outcome = try SampleMindBinary.run(["serve", "--config", bad])
+        XCTAssertEqual(outcome.status, 78)
+        XCTAssertTrue(outcome.standardError.contains("bad.toml:3: unknown key server.max_client; did you mean server.max_clients?"),
+                      outcome.standardError)
+        let check = try SampleMindBinary.run(["check-config", bad])
+        XCTAssertEqual(check.status, 78)
+        let listed = try SampleMindBinary.run(["check-config", good])
+        XCTAssertEqual(listed.status, 0)
+        XCTAssertTrue(listed.standardOutput.contains("input.kind = \"file\"    # file"), listed.standardOutput)
+        XCTAssertTrue(listed.standardOutput.contains("server.max_clients = 1000    # default"))
     }
 }

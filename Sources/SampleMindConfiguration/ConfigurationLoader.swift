@@ -1,0 +1,208 @@
+import Foundation
+import TOMLKit
+
+/// The effective configuration: defaults < file < environment (`SAMPLEMIND_…`) < command line.
+public struct LoadedConfiguration: Sendable {
+    public private(set) var values: [String: ConfigurationValue] = [:]
+    public private(set) var sources: [String: ConfigurationSource] = [:]
+    public let filePath: String?
+
+    init(filePath: String?) { self.filePath = filePath }
+
+    mutating func set(_ path: String, _ value: ConfigurationValue, from source: ConfigurationSource) {
+        values[path] = value
+        sources[path] = source
+    }
+
+    public func string(_ path: String) -> String? {
+        if case .string(let text)? = values[path] { return text }
+        return nil
+    }
+
+    public func integer(_ path: String) -> Int {
+        if case .integer(let value)? = values[path] { return value }
+        preconditionFailure("\(path) is not an integer option")
+    }
+
+    public func number(_ path: String) -> Double {
+        switch values[path] {
+        case .number(let value)?: return value
+        case .integer(let value)?: return Double(value)
+        default: preconditionFailure("\(path) is not a number option")
+        }
+    }
+
+    public func boolean(_ path: String) -> Bool {
+        if case .boolean(let value)? = values[path] { return value }
+        preconditionFailure("\(path) is not a boolean option")
+    }
+
+    public func strings(_ path: String) -> [String] {
+        if case .strings(let list)? = values[path] { return list }
+        return []
+    }
+
+    /// Every option with its effective value and where it came from, for `check-config`.
+    public var report: String {
+        DaemonOptions.all.map { option in
+            let value = values[option.path].map(\.description) ?? "(not set)"
+            let source = sources[option.path]?.description ?? "default"
+            let shown = option.path == "server.token" && values[option.path] != nil ? "(set, hidden)" : value
+            return "\(option.path) = \(shown)    # \(source)"
+        }.joined(separator: "\n")
+    }
+}
+
+public enum ConfigurationLoader {
+    /// Loads and checks everything. `overrides` are the command line's values by key path.
+    public static func load(
+        filePath: String?, environment: [String: String], overrides: [String: ConfigurationValue]
+    ) throws(ConfigurationError) -> LoadedConfiguration {
+        var loaded = LoadedConfiguration(filePath: filePath)
+        for option in DaemonOptions.all {
+            if let value = option.defaultValue { loaded.set(option.path, value, from: .defaults) }
+        }
+        if let filePath {
+            let text: String
+            do { text = try String(contentsOfFile: filePath, encoding: .utf8) } catch {
+                throw ConfigurationError("\(filePath): cannot read the configuration file (\(error.localizedDescription)); check the path and permissions")
+            }
+            for (path, value) in try parse(text, filePath: filePath) {
+                loaded.set(path, value, from: .file)
+            }
+        }
+        for option in DaemonOptions.all {
+            guard let text = environment[option.environmentName] else { continue }
+            guard let value = option.parse(text: text).flatMap(option.accept) else {
+                throw ConfigurationError("environment variable \(option.environmentName)=\"\(text)\": \(option.path) must be \(option.expectation)")
+            }
+            loaded.set(option.path, value, from: .environment)
+        }
+        for (path, value) in overrides {
+            guard let option = DaemonOptions.option(path) else { continue }
+            guard let accepted = option.accept(value) else {
+                throw ConfigurationError("command line: \(path) must be \(option.expectation), got \(value)")
+            }
+            loaded.set(path, accepted, from: .commandLine)
+        }
+        try crossCheck(loaded)
+        return loaded
+    }
+
+    /// Checks that involve more than one option.
+    static func crossCheck(_ loaded: LoadedConfiguration) throws(ConfigurationError) {
+        if loaded.string("input.kind") == "file", loaded.string("input.file.path") == nil {
+            throw ConfigurationError("input.kind is \"file\" but input.file.path is not set; name the sound file")
+        }
+        if let token = loaded.string("server.token"), token.count < 8 || token.contains(where: \.isWhitespace) {
+            throw ConfigurationError("server.token must be at least 8 characters without spaces")
+        }
+    }
+
+    /// The file's values by key path, each checked against its option.
+    static func parse(_ text: String, filePath: String) throws(ConfigurationError) -> [(String, ConfigurationValue)] {
+        let table: TOMLTable
+        do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
+            throw ConfigurationError("\(filePath):\(error.source.begin.line):\(error.source.begin.column): \(error.description); fix the TOML syntax there")
+        } catch {
+            throw ConfigurationError("\(filePath): not valid TOML (\(error))")
+        }
+        var found: [(String, ConfigurationValue)] = []
+        try flatten(table, prefix: "", into: &found, text: text, filePath: filePath)
+        return found
+    }
+
+    private static func flatten(
+        _ table: TOMLTable, prefix: String, into found: inout [(String, ConfigurationValue)], text: String, filePath: String
+    ) throws(ConfigurationError) {
+        for (key, node) in table {
+            let path = prefix.isEmpty ? key : "\(prefix).\(key)"
+            if let child = node.table {
+                guard DaemonOptions.all.contains(where: { $0.path.hasPrefix(path + ".") }) else {
+                    throw unknown(path, text: text, filePath: filePath)
+                }
+                try flatten(child, prefix: path, into: &found, text: text, filePath: filePath)
+                continue
+            }
+            guard let option = DaemonOptions.option(path) else { throw unknown(path, text: text, filePath: filePath) }
+            let value: ConfigurationValue?
+            switch node.type {
+            case .string: value = node.string.map { .string($0) }
+            case .int: value = node.int.map { .integer($0) }
+            case .double: value = node.double.map { .number($0) }
+            case .bool: value = node.bool.map { .boolean($0) }
+            case .array:
+                let items = node.array.map { Array($0) } ?? []
+                let strings = items.compactMap { $0.string }
+                value = strings.count == items.count ? .strings(strings) : nil
+            default: value = nil
+            }
+            guard let value, let accepted = option.accept(value) else {
+                let found = value.map { ", not \($0)" } ?? ", not a TOML \(node.type)"
+                throw ConfigurationError("\(location(of: path, in: text, filePath: filePath)): \(path) must be \(option.expectation)\(found)")
+            }
+            found.append((path, accepted))
+        }
+    }
+
+    private static func unknown(_ path: String, text: String, filePath: String) -> ConfigurationError {
+        var message = "\(location(of: path, in: text, filePath: filePath)): unknown key \(path)"
+        if let guess = closestOption(to: path) { message += "; did you mean \(guess)?" }
+        return ConfigurationError(message + " (samplemind check-config lists every option)")
+    }
+
+    /// The option path a typo most likely meant: the fewest edits, at most a third of its length.
+    static func closestOption(to path: String) -> String? {
+        let candidates = Set(DaemonOptions.all.flatMap { option -> [String] in
+            let parts = option.path.split(separator: ".")
+            return (1...parts.count).map { parts.prefix($0).joined(separator: ".") }
+        })
+        var best: (path: String, distance: Int)?
+        for candidate in candidates.sorted() {
+            let distance = editDistance(candidate, path)
+            if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
+        }
+        guard let best, best.distance > 0, best.distance <= max(2, path.count / 3) else { return nil }
+        return best.path
+    }
+
+    /// Levenshtein distance between two strings.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                let deletion = previous[j] + 1
+                let insertion = current[j - 1] + 1
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = min(deletion, min(insertion, substitution))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+
+    /// "file:line" of the key `path` (its table header and key line), or just the file.
+    static func location(of path: String, in text: String, filePath: String) -> String {
+        let parts = path.split(separator: ".").map(String.init)
+        let key = parts.last ?? path
+        var table = ""
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("["), let end = line.firstIndex(of: "]") {
+                table = String(line[line.index(after: line.startIndex)..<end]).trimmingCharacters(in: .whitespaces)
+                if table == path { return "\(filePath):\(index + 1)" }
+                continue
+            }
+            let name = line.split(separator: "=", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces) ?? ""
+            let full = table.isEmpty ? name : "\(table).\(name)"
+            if name == key || full == path, full == path || (table + "." + name).hasSuffix(path) {
+                return "\(filePath):\(index + 1)"
+            }
+        }
+        return filePath
+    }
+}
