@@ -17,7 +17,9 @@ public final class StreamServer: @unchecked Sendable {
     public static let protocolName = "samplemind.v1"
     public static let protocolVersion = 1
 
-    public let configuration: StreamConfiguration
+    /// The configuration in force on the network thread (``reload(_:)`` replaces parts of it).
+    public internal(set) var configuration: StreamConfiguration
+    private let pendingReload = Mutex<StreamConfiguration?>(nil)
     let engineQueue: OutputQueue
     let settings: LiveEngine.Settings
     let status: @Sendable () -> DaemonStatus
@@ -142,6 +144,28 @@ public final class StreamServer: @unchecked Sendable {
     }
 
     let shutdownRequested = Atomic<Bool>(false)
+
+    /// Replaces what can change without reopening the socket — token, allowed origins and hosts,
+    /// client limits and timeouts — from now on: new connections see the new token; connected
+    /// clients stay. Any thread; applied on the network thread at its next wake-up.
+    public func reload(_ updated: StreamConfiguration) throws(StreamConfigurationError) {
+        try updated.validate()
+        pendingReload.withLock { $0 = updated }
+        wakeUp()
+    }
+
+    /// Network thread: takes a pending reload, keeping the address (it cannot change live).
+    func applyPendingReload() {
+        guard let updated = pendingReload.withLock({ pending -> StreamConfiguration? in
+            defer { pending = nil }
+            return pending
+        }) else { return }
+        var next = updated
+        next.host = configuration.host
+        next.port = configuration.port
+        next.staticDirectory = configuration.staticDirectory
+        configuration = next
+    }
 
     /// Wakes the network thread; safe from any thread, including the analysis thread (it writes
     /// a byte to libwebsockets' wake-up pipe and never blocks).

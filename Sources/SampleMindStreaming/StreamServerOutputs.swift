@@ -8,6 +8,7 @@ import SampleMindProtocol
 extension StreamServer {
     /// Runs on the network thread whenever it is woken: engine outputs, shutdown, housekeeping.
     func serviceWakeUp() {
+        applyPendingReload()
         let now = MonotonicClock.seconds()
         if shutdownRequested.load(ordering: .acquiring) {
             for session in sessions.values where !session.closing {

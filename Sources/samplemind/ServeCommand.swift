@@ -130,7 +130,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        let options: LoadedConfiguration
+        var options: LoadedConfiguration
         do {
             options = try ConfigurationLoader.load(filePath: config ?? environment["SAMPLEMIND_CONFIG"], environment: environment,
                                                    overrides: overrides)
@@ -195,6 +195,11 @@ struct ServeCommand: ParsableCommand {
                 notifier.status(serviceStatus(engine: engine, source: source))
             }
             if let stallAt, now >= stallAt { engine.stallForTesting() }
+            if ShutdownSignal.takeReloadRequest() {
+                notifier.notify("RELOADING=1")
+                reload(&options, server: server, log: log)
+                notifier.notify("READY=1")
+            }
             if printer != nil, printer!.wake.wait(timeout: 0.02) == false { continue }
         }
         log(.info, "stopping (signal \(ShutdownSignal.received))")
@@ -204,6 +209,53 @@ struct ServeCommand: ParsableCommand {
         server?.stop()
         if let printer { printState.drain(printer) }
         monitor.check()
+    }
+
+    static func streamConfiguration(_ options: LoadedConfiguration) -> StreamConfiguration {
+        var configuration = StreamConfiguration()
+        configuration.host = options.string("server.host") ?? "127.0.0.1"
+        configuration.port = options.integer("server.port")
+        configuration.token = options.string("server.token")
+        configuration.allowedOrigins = options.strings("server.allowed_origins")
+        configuration.allowedHosts = options.strings("server.allowed_hosts")
+        configuration.maximumClients = options.integer("server.max_clients")
+        configuration.slowClientTimeoutSeconds = options.number("server.client_timeout_s")
+        return configuration
+    }
+
+    /// Options SIGHUP applies to the running daemon; any other change needs a restart.
+    static let reloadable: Set<String> = [
+        "log.level", "log.format", "server.token", "server.allowed_origins", "server.allowed_hosts",
+        "server.max_clients", "server.client_timeout_s",
+    ]
+
+    /// SIGHUP: reads the configuration again, applies what can change without touching audio,
+    /// and says what it applied and what needs a restart. A bad file changes nothing.
+    private func reload(_ current: inout LoadedConfiguration, server: StreamServer?, log: LogSink) {
+        let environment = ProcessInfo.processInfo.environment
+        let updated: LoadedConfiguration
+        do {
+            updated = try ConfigurationLoader.load(filePath: config ?? environment["SAMPLEMIND_CONFIG"], environment: environment,
+                                                   overrides: overrides)
+        } catch {
+            log(.error, "reload refused, the running configuration stays: \(error)")
+            return
+        }
+        let changed = DaemonOptions.all.map(\.path).filter { current.values[$0] != updated.values[$0] }
+        let applied = changed.filter(Self.reloadable.contains)
+        let needRestart = changed.filter { !Self.reloadable.contains($0) }
+        ConsoleLog.configure(level: updated.string("log.level") ?? "info", json: updated.string("log.format") == "json")
+        if let server {
+            do { try server.reload(Self.streamConfiguration(updated)) } catch {
+                log(.error, "reload refused, the running configuration stays: \(error)")
+                return
+            }
+        }
+        current = updated
+        log(.info, applied.isEmpty ? "reloaded the configuration: nothing to change" : "reloaded: \(applied.joined(separator: ", "))")
+        if !needRestart.isEmpty {
+            log(.warning, "not reloaded, restart to apply: \(needRestart.joined(separator: ", "))")
+        }
     }
 
     /// One line for `systemctl status`: what the input does and what the music does.
@@ -226,14 +278,7 @@ struct ServeCommand: ParsableCommand {
     private func makeServer(
         _ options: LoadedConfiguration, engine: LiveEngine, source: AudioInput, settings: LiveEngine.Settings, log: @escaping LogSink
     ) throws -> StreamServer {
-        var configuration = StreamConfiguration()
-        configuration.host = options.string("server.host") ?? "127.0.0.1"
-        configuration.port = options.integer("server.port")
-        configuration.token = options.string("server.token")
-        configuration.allowedOrigins = options.strings("server.allowed_origins")
-        configuration.allowedHosts = options.strings("server.allowed_hosts")
-        configuration.maximumClients = options.integer("server.max_clients")
-        configuration.slowClientTimeoutSeconds = options.number("server.client_timeout_s")
+        var configuration = Self.streamConfiguration(options)
         configuration.staticDirectory = StreamResources.dashboardDirectory
         if configuration.staticDirectory == nil {
             log(.warning, "the dashboard's files were not found beside the binary; the stream and API work, the dashboard does not. Reinstall with scripts/install-service")

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import SampleMindTestSupport
 import XCTest
 
@@ -77,5 +78,55 @@ final class AccessControlTests: XCTestCase {
             XCTAssertNotEqual(response.status, 200, attempt)
             XCTAssertFalse(response.body.contains("root:"), attempt)
         }
+    }
+}
+
+final class ReloadTests: XCTestCase {
+    func testSIGHUP_appliesANewTokenToNewConnectionsAndSaysWhatNeedsARestart() throws {
+        let scratch = try ScratchDirectory("samplemind-reload")
+        defer { scratch.remove() }
+        let song = scratch.file("song.wav")
+        _ = try SampleMindBinary.run(["demo", "--output", song, "--seconds", "10"])
+        let config = scratch.file("samplemind.toml")
+        func write(token: String, channels: Int) throws {
+            try """
+            [input]
+            kind = "file"
+            channels = \(channels)
+            [input.file]
+            path = "\(song)"
+            loop = true
+            [analysis]
+            realtime_priority = 0
+            [server]
+            port = 0
+            token = "\(token)"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        }
+        try write(token: "first-token-123", channels: 2)
+        let daemon = try ChildProcess(SampleMindBinary.url.path, ["serve", "--config", config], label: "daemon", in: scratch)
+        defer { daemon.stop(signal: SIGKILL) }
+        XCTAssertTrue(daemon.waitFor("listening on http://", timeout: 10), daemon.errors)
+        let line = try XCTUnwrap(daemon.errors.split(separator: "\n").first { $0.contains("listening on http://") })
+        let port = try XCTUnwrap(Int(line.components(separatedBy: "http://")[1].split(separator: "/")[0].split(separator: ":").last ?? ""))
+        let connected = try WebSocketTestClient(port: port, headers: ["Authorization": "Bearer first-token-123"])
+        XCTAssertEqual(connected.handshakeStatus, 101)
+        XCTAssertNotNil(connected.next("hello"))
+
+        try write(token: "second-token-456", channels: 1)
+        kill(daemon.pid, SIGHUP)
+        XCTAssertTrue(daemon.waitFor("reloaded: server.token", timeout: 5), daemon.errors)
+        XCTAssertTrue(daemon.errors.contains("not reloaded, restart to apply: input.channels"), daemon.errors)
+        XCTAssertNotEqual(try WebSocketTestClient(port: port, headers: ["Authorization": "Bearer first-token-123"]).handshakeStatus, 101,
+                          "the old token no longer opens new connections")
+        XCTAssertEqual(try WebSocketTestClient(port: port, headers: ["Authorization": "Bearer second-token-456"]).handshakeStatus, 101)
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status?token=second-token-456").status, 200)
+        XCTAssertNotNil(connected.next("frame"), "a client already connected stays")
+
+        try "[server]\nport = \"oops\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        kill(daemon.pid, SIGHUP)
+        XCTAssertTrue(daemon.waitFor("reload refused, the running configuration stays", timeout: 5), daemon.errors)
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status?token=second-token-456").status, 200)
+        XCTAssertTrue(daemon.isRunning)
     }
 }
