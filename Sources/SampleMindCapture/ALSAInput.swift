@@ -34,6 +34,7 @@ public final class ALSAInput: AudioInput, @unchecked Sendable {
     }
 
     public func start(into channel: CaptureChannel, log: @escaping LogSink) throws(InputError) {
+        samplemind_alsa_silence_library_errors()
         channel.state = .waiting
         // A name ALSA's configuration does not know is a configuration error; a card that is not
         // plugged in (hw:/plughw:) is waited for.

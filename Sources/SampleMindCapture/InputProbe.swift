@@ -13,6 +13,7 @@ public enum InputProbe {
 
     /// True when the ALSA capture device opens.
     public static func alsaDeviceOpens(_ device: String) -> Bool {
+        samplemind_alsa_silence_library_errors()
         var pcm: OpaquePointer?
         guard snd_pcm_open(&pcm, device, SND_PCM_STREAM_CAPTURE, Int32(SND_PCM_NONBLOCK)) == 0 else { return false }
         snd_pcm_close(pcm)

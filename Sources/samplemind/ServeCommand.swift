@@ -159,21 +159,21 @@ struct ServeCommand: ParsableCommand {
         let server = options.boolean("server.enabled")
             ? try makeServer(options, engine: engine, source: source, settings: settings, log: log) : nil
         try engine.start()
+        do { try source.start(into: engine.capture, log: log) } catch {
+            // Inputs throw only when their configuration cannot work (EX_CONFIG).
+            engine.stop()
+            StandardError.write("samplemind: configuration: cannot start \(source.description): \(error)")
+            throw ExitCode(ConfigurationError.exitStatus)
+        }
         if let server {
             do { try server.start() } catch {
+                source.stop()
                 engine.stop()
                 throw CommandFailure("cannot start the server: \(error)")
             }
             let host = server.configuration.host
             let shown = host.contains(":") ? "[\(host)]" : host
             log(.info, "listening on http://\(shown):\(server.port)/ (stream: ws://\(shown):\(server.port)/v1/stream)")
-        }
-        do { try source.start(into: engine.capture, log: log) } catch {
-            // Inputs throw only when their configuration cannot work (EX_CONFIG).
-            server?.stop()
-            engine.stop()
-            StandardError.write("samplemind: configuration: cannot start \(source.description): \(error)")
-            throw ExitCode(ConfigurationError.exitStatus)
         }
         log(.info, "analysing \(source.description)")
         // Ready once the server answers and the input runs or is being waited for.
