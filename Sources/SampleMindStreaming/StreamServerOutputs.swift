@@ -61,7 +61,10 @@ extension StreamServer {
             session.closing = true
             closedClients["slow", default: 0] += 1
             log("closing WebSocket client \(session.peer): it has not read anything for \(Int(configuration.slowClientTimeoutSeconds)) s")
+            // The close frame goes out if the socket drains; a client that reads nothing at all is
+            // dropped a second later all the same.
             requestWrite(session)
+            lws_set_timeout(session.wsi, PENDING_TIMEOUT_USER_OK, 1)
         }
     }
 
