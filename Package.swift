@@ -58,6 +58,8 @@ let package = Package(
         ),
         // The configuration file, environment and command line, merged and checked.
         .target(name: "SampleMindConfiguration", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        // SQLite storage of sessions and segments (a thin layer over the C API; bound parameters only).
+        .target(name: "SampleMindStorage", dependencies: ["CSQLite", "SampleMindAnalysis", "SampleMindEngine", "SampleMindRealtime"]),
         // Running as a service: systemd notification and watchdog.
         .target(name: "SampleMindService"),
         // Reading sound files (libsndfile).
@@ -72,7 +74,7 @@ let package = Package(
             name: "samplemind",
             dependencies: [
                 "SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
-                "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming", "SampleMindService", "SampleMindConfiguration",
+                "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming", "SampleMindService", "SampleMindConfiguration", "SampleMindStorage",
                 "CFFTW", "CSndFile", "CEbur128", "CJACK", "CALSA", "CWebSockets", "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -102,9 +104,13 @@ let package = Package(
         .testTarget(
             name: "SampleMindStreamingTests",
             dependencies: ["samplemind", "SampleMindStreaming", "SampleMindOffline", "SampleMindSynthesis",
-                           "SampleMindAudioFile", "SampleMindTestSupport"]
+                           "SampleMindAudioFile", "SampleMindTestSupport", "SampleMindStorage"]
         ),
         .testTarget(name: "SampleMindConfigurationTests", dependencies: ["SampleMindConfiguration"]),
+        .testTarget(
+            name: "SampleMindStorageTests",
+            dependencies: ["SampleMindStorage", "SampleMindAnalysis", "SampleMindEngine", "SampleMindSynthesis"]
+        ),
         .testTarget(
             name: "SampleMindCLITests",
             dependencies: ["samplemind", "SampleMindSynthesis", "SampleMindAudioFile", "SampleMindTestSupport"]

@@ -103,7 +103,8 @@ public final class Analyzer {
             chroma.write(into: &frame)
             frame.tuningCents = chroma.tuningSemitones * 100
             if key.process(chroma: chroma.chroma, total: chroma.total), key.keyIndex >= 0 {
-                events.append(.key(timeSeconds: frame.timeSeconds, key: MusicalKey(index: key.keyIndex),
+                let changedAt = max(0, frame.timeSeconds - Double(key.changeLagSeconds))
+                events.append(.key(timeSeconds: changedAt, key: MusicalKey(index: key.keyIndex),
                                    confidence: key.confidence))
             }
             frame.keyIndex = Int8(key.displayedKeyIndex)
@@ -117,8 +118,12 @@ public final class Analyzer {
             let bpm = tempo.bpm
             let changed = bpm > 0 && (lastReportedBPM == 0 || abs(bpm - lastReportedBPM) > 0.02 * lastReportedBPM)
             if changed || (bpm == 0 && lastReportedBPM != 0) {
+                // A change of tempo wins once about half of the tracker's history holds the new
+                // tempo, so the music most likely changed that long ago.
+                let wasKnown = lastReportedBPM > 0 && bpm > 0
                 lastReportedBPM = bpm
-                events.append(.tempo(timeSeconds: frame.timeSeconds, bpm: bpm, confidence: tempo.confidence))
+                let changedAt = wasKnown ? max(0, frame.timeSeconds - TempoTracker.historySeconds / 2) : frame.timeSeconds
+                events.append(.tempo(timeSeconds: changedAt, bpm: bpm, confidence: tempo.confidence))
             }
         }
         frame.tempoBPM = tempo.bpm

@@ -10,8 +10,8 @@ import Glibc
 /// for four seconds (hysteresis), so a passing chord or the blend of two keys during a modulation
 /// does not flip it: the hold is longer than the time the blend resembles a third key.
 ///
-/// Algorithmic delay: half the chroma window plus the smoothing; a change is reported two
-/// seconds after it has become clear.
+/// Algorithmic delay: half the chroma window plus the smoothing; a change is reported four
+/// seconds after it has become clear. Key events carry the estimated time of the change itself.
 final class KeyTracker {
     static let memorySeconds: Float = 5
     static let firstKeySeconds: Float = 3
@@ -25,11 +25,20 @@ final class KeyTracker {
     private let secondsPerUpdate: Float
     private var tonalSeconds: Float = 0
     private var challengerSeconds: Float = 0
+    /// Every key's correlation at each of the last `lookbackSeconds` of updates (a ring), to
+    /// locate a change in time once it is confirmed.
+    static let lookbackSeconds: Float = 15
+    private let scoreHistory: UnsafeMutableBufferPointer<Float>
+    private let historyLength: Int
+    private var historyHead = 0
+    private var historyFilled = 0
     private var challenger = -1
 
     /// The committed key index (−1 while unknown) and its correlation with the profile.
     private(set) var keyIndex = -1
     private(set) var confidence: Float = 0
+    /// How long before the latest change the music most likely changed key (zero for the first key).
+    private(set) var changeLagSeconds: Float = 0
     /// The key to show: the committed one, or before it the best so far (−1 with too little music).
     private(set) var displayedKeyIndex = -1
     private(set) var displayedConfidence: Float = 0
@@ -49,6 +58,9 @@ final class KeyTracker {
         }
         smoothed = .allocate(capacity: 12)
         smoothed.initialize(repeating: 0)
+        historyLength = Int(Self.lookbackSeconds * updatesPerSecond)
+        scoreHistory = .allocate(capacity: historyLength * 24)
+        scoreHistory.initialize(repeating: 0)
         secondsPerUpdate = 1 / updatesPerSecond
         decay = exp(-secondsPerUpdate / Self.memorySeconds)
     }
@@ -56,6 +68,7 @@ final class KeyTracker {
     deinit {
         profiles.deallocate()
         smoothed.deallocate()
+        scoreHistory.deallocate()
     }
 
     /// Takes one pitch-class profile and its total magnitude; returns true when the reported key changed.
@@ -67,24 +80,9 @@ final class KeyTracker {
         for i in 0..<12 { smoothed[i] = smoothed[i] * decay + chroma[i] / peak }
         tonalSeconds += secondsPerUpdate
 
-        var mean: Float = 0
-        for i in 0..<12 { mean += smoothed[i] }
-        mean /= 12
-        var norm: Float = 0
-        for i in 0..<12 { norm += (smoothed[i] - mean) * (smoothed[i] - mean) }
-        norm = sqrt(norm)
-        guard norm > 1e-9 else { return false }
-        var best = 0, bestScore: Float = -2, currentScore: Float = -2
-        for key in 0..<24 {
-            var r: Float = 0
-            for i in 0..<12 { r += profiles[key * 12 + i] * (smoothed[i] - mean) }
-            r /= norm
-            if r > bestScore {
-                bestScore = r
-                best = key
-            }
-            if key == keyIndex { currentScore = r }
-        }
+        guard let (best, bestScore, currentScore) = match(smoothed, scoring: keyIndex) else { return false }
+        historyHead = (historyHead + 1) % historyLength
+        historyFilled = min(historyFilled + 1, historyLength)
         if keyIndex < 0 {
             if tonalSeconds >= Self.provisionalKeySeconds {
                 displayedKeyIndex = best
@@ -107,6 +105,7 @@ final class KeyTracker {
         }
         challengerSeconds += secondsPerUpdate
         guard challengerSeconds >= Self.changeHoldSeconds else { return false }
+        changeLagSeconds = secondsSinceChangeBegan(to: best, from: keyIndex)
         commit(best, score: bestScore)
         challenger = -1
         challengerSeconds = 0
@@ -120,4 +119,48 @@ final class KeyTracker {
         displayedConfidence = confidence
     }
 
+
+    /// The best key for `profile` by Pearson correlation, its score, and the score of `key`
+    /// (−2 when key is −1); nil for a flat profile. Real-time safe.
+    private func match(_ profile: UnsafeMutableBufferPointer<Float>, scoring key: Int) -> (Int, Float, Float)? {
+        let row = ((historyHead + 1) % historyLength) * 24
+        var mean: Float = 0
+        for i in 0..<12 { mean += profile[i] }
+        mean /= 12
+        var norm: Float = 0
+        for i in 0..<12 { norm += (profile[i] - mean) * (profile[i] - mean) }
+        norm = sqrt(norm)
+        guard norm > 1e-9 else { return nil }
+        var best = 0, bestScore: Float = -2, keyScore: Float = -2
+        for candidate in 0..<24 {
+            var r: Float = 0
+            for i in 0..<12 { r += profiles[candidate * 12 + i] * (profile[i] - mean) }
+            r /= norm
+            scoreHistory[row + candidate] = r
+            if r > bestScore {
+                bestScore = r
+                best = candidate
+            }
+            if candidate == key { keyScore = r }
+        }
+        return (best, bestScore, keyScore)
+    }
+
+    /// After a step from key `old` to key `new`, the smoothed profile moves towards `new`, so
+    /// `new`'s advantage over `old` climbs from its low to where it is now. The change began where
+    /// that climb began: the latest moment the advantage was within a tenth of the climb of its
+    /// lowest (the usual 10 % rise-time point, which chord-to-chord wobble does not reach).
+    /// Real-time safe.
+    private func secondsSinceChangeBegan(to new: Int, from old: Int) -> Float {
+        func advantage(_ back: Int) -> Float {
+            let row = ((historyHead - back + historyLength) % historyLength) * 24
+            return scoreHistory[row + new] - scoreHistory[row + old]
+        }
+        var lowest = Float.infinity
+        for back in 0..<historyFilled { lowest = min(lowest, advantage(back)) }
+        let threshold = lowest + 0.1 * (advantage(0) - lowest)
+        var back = 0
+        while back + 1 < historyFilled, advantage(back) > threshold { back += 1 }
+        return Float(back) * secondsPerUpdate
+    }
 }

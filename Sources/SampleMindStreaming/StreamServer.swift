@@ -20,6 +20,7 @@ public final class StreamServer: @unchecked Sendable {
     /// The configuration in force on the network thread (``reload(_:)`` replaces parts of it).
     public internal(set) var configuration: StreamConfiguration
     private let pendingReload = Mutex<StreamConfiguration?>(nil)
+    private let pendingBroadcasts = Mutex<[String]>([])
     let engineQueue: OutputQueue
     let settings: LiveEngine.Settings
     let status: @Sendable () -> DaemonStatus
@@ -165,6 +166,25 @@ public final class StreamServer: @unchecked Sendable {
         next.port = configuration.port
         next.staticDirectory = configuration.staticDirectory
         configuration = next
+    }
+
+    /// Sends an event made elsewhere (a stored segment, say) to every subscriber: `json` is one
+    /// object with its `type`, `t` and `wall_clock`; `seq` is put first per client. Any thread.
+    public func broadcast(eventJSON json: String) {
+        pendingBroadcasts.withLock { $0.append(json) }
+        wakeUp()
+    }
+
+    /// Network thread: sends what other threads asked to broadcast.
+    func flushBroadcasts() {
+        let pending = pendingBroadcasts.withLock { queued -> [String] in
+            defer { queued.removeAll() }
+            return queued
+        }
+        for json in pending {
+            let body = Array(json.utf8.dropFirst())
+            for session in sessions.values where !session.closing { send(body, to: session) }
+        }
     }
 
     /// Wakes the network thread; safe from any thread, including the analysis thread (it writes

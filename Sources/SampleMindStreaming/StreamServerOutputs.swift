@@ -17,6 +17,7 @@ extension StreamServer {
             }
         }
         drainEngine(now: now)
+        flushBroadcasts()
         housekeeping(now: now)
     }
 
@@ -87,7 +88,7 @@ extension StreamServer {
         }
         out += ",\"features\":[\(Feature.allCases.map { JSONText.quote($0.rawValue) }.joined(separator: ","))]"
         out += ",\"default_features\":[\(Feature.allCases.filter(Feature.defaults.contains).map { JSONText.quote($0.rawValue) }.joined(separator: ","))]"
-        out += ",\"events\":[\"onset\",\"beat\",\"tempo\",\"key\",\"session\",\"discontinuity\"]"
+        out += ",\"events\":[\"onset\",\"beat\",\"tempo\",\"key\",\"session\",\"discontinuity\",\"segment\"]"
         out += ",\"max_fps\":{\"default\":30,\"min\":1,\"max\":120},\"heartbeat_s\":\(FrameJSON.rounded(configuration.heartbeatSeconds, 1))"
         out += ",\"max_message_bytes\":\(configuration.maximumMessageBytes)"
         out += ",\"wall_clock\":\(FrameJSON.rounded(Date().timeIntervalSince1970, 4)),\"t\":\(FrameJSON.rounded(latestFrame?.frame.timeSeconds ?? 0, 4))}"

@@ -8,6 +8,7 @@ import SampleMindEngine
 import SampleMindProtocol
 import SampleMindRealtime
 import SampleMindService
+import SampleMindStorage
 import SampleMindStreaming
 import SampleMindSynthesis
 
@@ -89,6 +90,12 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Do not start the network server (analysis and --print only). [server.enabled]")
     var noServer = false
 
+    @Option(help: "SQLite file for segments (default: $STATE_DIRECTORY or ~/.local/share/samplemind). [storage.path]")
+    var db: String?
+
+    @Flag(help: "Do not store segments. [storage.enabled]")
+    var noStorage = false
+
     @Option(help: "Least important messages logged: debug, info, warning, error. [log.level]")
     var logLevel: String?
 
@@ -123,6 +130,8 @@ struct ServeCommand: ParsableCommand {
         if let maxClients { values["server.max_clients"] = .integer(maxClients) }
         if let clientTimeout { values["server.client_timeout_s"] = .number(clientTimeout) }
         if noServer { values["server.enabled"] = .boolean(false) }
+        if let db { values["storage.path"] = .string(db) }
+        if noStorage { values["storage.enabled"] = .boolean(false) }
         if let logLevel { values["log.level"] = .string(logLevel) }
         if let logFormat { values["log.format"] = .string(logFormat) }
         return values
@@ -156,9 +165,21 @@ struct ServeCommand: ParsableCommand {
         }
         let engine = LiveEngine(settings: settings, log: log)
         let printer = print ? engine.addConsumer(name: "print") : nil
+        let box = ServerBox()
+        var writer: StorageWriter?
+        if options.boolean("storage.enabled") {
+            do {
+                writer = try SegmentStorage.start(options, environment: environment, engine: engine, input: source.description,
+                                                  server: { box.server }, log: log)
+            } catch {
+                StandardError.write("samplemind: storage: \(error)")
+                throw ExitCode(ConfigurationError.exitStatus)
+            }
+        }
         let server = options.boolean("server.enabled")
-            ? try makeServer(options, engine: engine, source: source, settings: settings, log: log) : nil
+            ? try makeServer(options, engine: engine, source: source, settings: settings, box: box, storage: writer, log: log) : nil
         try engine.start()
+        writer?.start()
         do { try source.start(into: engine.capture, log: log) } catch {
             // Inputs throw only when their configuration cannot work (EX_CONFIG).
             engine.stop()
@@ -206,6 +227,8 @@ struct ServeCommand: ParsableCommand {
         notifier.notify("STOPPING=1")
         source.stop()
         engine.stop()
+        // The open segment is closed and everything queued is written before the stream closes.
+        writer?.stop()
         server?.stop()
         if let printer { printState.drain(printer) }
         monitor.check()
@@ -276,14 +299,14 @@ struct ServeCommand: ParsableCommand {
     }
 
     private func makeServer(
-        _ options: LoadedConfiguration, engine: LiveEngine, source: AudioInput, settings: LiveEngine.Settings, log: @escaping LogSink
+        _ options: LoadedConfiguration, engine: LiveEngine, source: AudioInput, settings: LiveEngine.Settings, box: ServerBox,
+        storage: StorageWriter?, log: @escaping LogSink
     ) throws -> StreamServer {
         var configuration = Self.streamConfiguration(options)
         configuration.staticDirectory = StreamResources.dashboardDirectory
         if configuration.staticDirectory == nil {
             log(.warning, "the dashboard's files were not found beside the binary; the stream and API work, the dashboard does not. Reinstall with scripts/install-service")
         }
-        let box = ServerBox()
         let queue = engine.addConsumer(name: "network", capacity: 4_096) { box.server?.wakeUp() }
         let description = source.description
         let status: @Sendable () -> DaemonStatus = { [engine, queue] in
@@ -296,7 +319,7 @@ struct ServeCommand: ParsableCommand {
                 analysisMeanSeconds: counters.meanAnalysisSeconds,
                 analysisMaxSeconds: Double(counters.analysisNanosecondsMax.load(ordering: .relaxed)) / 1e9,
                 engineQueueDrops: queue.droppedFrames.load(ordering: .relaxed) + queue.droppedEvents.load(ordering: .relaxed),
-                degradedReasons: [])
+                degradedReasons: storage?.problem.map { [$0] } ?? [])
         }
         do {
             let server = try StreamServer(configuration: configuration, engineQueue: queue, settings: settings, status: status) {

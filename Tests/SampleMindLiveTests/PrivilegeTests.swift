@@ -23,7 +23,8 @@ final class PrivilegeTests: XCTestCase {
         let daemon = try ChildProcess(
             "/usr/bin/setpriv",
             ["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
-             SampleMindBinary.url.path, "serve", "--input", "file", "--file", song.path, "--print", "--realtime-priority", "70"],
+             SampleMindBinary.url.path, "serve", "--input", "file", "--file", song.path, "--print", "--realtime-priority", "70",
+             "--no-storage"],
             label: "daemon", in: scratch)
         defer { daemon.stop(signal: SIGKILL) }
         XCTAssertTrue(daemon.waitFor("\"type\":\"beat\"", inOutput: true, timeout: 15), daemon.errors)

@@ -18,7 +18,9 @@ public final class ChildProcess {
         FileManager.default.createFile(atPath: errorPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // Anything the child stores by default (segments) goes into the test's own folder.
+        let hermetic = ["XDG_DATA_HOME": scratch.path].merging(environment) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(hermetic) { $1 }
         process.standardOutput = FileHandle(forWritingAtPath: outputPath)
         process.standardError = FileHandle(forWritingAtPath: errorPath)
         process.standardInput = FileHandle.nullDevice

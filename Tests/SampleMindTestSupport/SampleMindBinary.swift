@@ -20,6 +20,9 @@ public struct SampleMindBinary {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
+        // Anything stored by default goes to a throwaway folder, never the user's data directory.
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["XDG_DATA_HOME": FileManager.default.temporaryDirectory.appendingPathComponent("samplemind-test-data").path]) { $1 }
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error

@@ -1,0 +1,97 @@
+import Foundation
+
+/// Sessions and segments in one SQLite file (WAL). The storage thread writes through one store;
+/// readers (the HTTP API, the command line) open their own.
+public final class SegmentStore {
+    public let database: SQLiteDatabase
+    private let insertSegment: Statement
+
+    /// Opens (creating) the file, switches to WAL and migrates it to the current schema.
+    public init(path: String) throws(StorageError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+                throw StorageError("\(directory): cannot create the database's folder (\(error.localizedDescription))")
+            }
+        }
+        database = try SQLiteDatabase(path: path)
+        try Schema.checkVersion(database)
+        try database.execute("PRAGMA journal_mode = WAL")
+        try database.execute("PRAGMA synchronous = NORMAL")
+        try database.execute("PRAGMA foreign_keys = ON")
+        try Schema.migrate(database)
+        insertSegment = try database.prepare("""
+            INSERT INTO segments (session_id, start_t, end_t, start_wall, end_wall, tempo_bpm, tempo_confidence, beat_count,
+                key, key_confidence, loudness_lufs, loudness_range_lu, peak_dbfs, onset_rate, centroid_hz, rolloff_hz, flatness,
+                chroma, mfcc, close_reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+    }
+
+    /// Starts a session (one per daemon run) and returns its id.
+    public func startSession(wallClock: Double, input: String, sampleRate: Double?, settings: String) throws(StorageError) -> Int64 {
+        let statement = try database.prepare("INSERT INTO sessions (started_wall, input, sample_rate, settings) VALUES (?, ?, ?, ?)")
+        try statement.bind([.real(wallClock), .text(input), sampleRate.map { .real($0) } ?? .null, .text(settings)])
+        try statement.step()
+        return database.lastInsertedRow
+    }
+
+    /// Stores a segment and returns its id.
+    @discardableResult
+    public func insert(_ segment: Segment, session: Int64) throws(StorageError) -> Int64 {
+        try insertSegment.bind([
+            .integer(session), .real(segment.startSeconds), .real(segment.endSeconds),
+            .real(segment.startWallClock), .real(segment.endWallClock),
+            segment.tempoBPM.map { .real($0) } ?? .null, .real(segment.tempoConfidence), .integer(Int64(segment.beatCount)),
+            segment.key.map { .text($0) } ?? .null, .real(segment.keyConfidence),
+            segment.loudnessLUFS.map { .real($0) } ?? .null, segment.loudnessRangeLU.map { .real($0) } ?? .null,
+            .real(segment.peakDBFS), .real(segment.onsetRate), .real(segment.centroidHz), .real(segment.rolloffHz),
+            .real(segment.flatness), .blob(Self.bytes(segment.chroma)), .blob(Self.bytes(segment.mfcc)),
+            .text(segment.closeReason.rawValue),
+        ])
+        try insertSegment.step()
+        return database.lastInsertedRow
+    }
+
+    /// Segments of a session (or all), oldest first, at most `limit`, after id `after` (a cursor).
+    public func segments(session: Int64? = nil, after: Int64 = 0, limit: Int = 100) throws(StorageError) -> [Segment] {
+        let statement = try database.prepare("""
+            SELECT id, session_id, start_t, end_t, start_wall, end_wall, tempo_bpm, tempo_confidence, beat_count, key,
+                key_confidence, loudness_lufs, loudness_range_lu, peak_dbfs, onset_rate, centroid_hz, rolloff_hz, flatness,
+                chroma, mfcc, close_reason
+            FROM segments WHERE id > ? AND (? IS NULL OR session_id = ?) ORDER BY id LIMIT ?
+            """)
+        let sessionValue: SQLValue = session.map { .integer($0) } ?? .null
+        try statement.bind([.integer(after), sessionValue, sessionValue, .integer(Int64(limit))])
+        var found: [Segment] = []
+        while try statement.step() {
+            var segment = Segment(
+                startSeconds: statement.real(2), endSeconds: statement.real(3),
+                startWallClock: statement.real(4), endWallClock: statement.real(5),
+                tempoBPM: statement.isNull(6) ? nil : statement.real(6), tempoConfidence: statement.real(7),
+                beatCount: statement.integer(8), key: statement.text(9), keyConfidence: statement.real(10),
+                loudnessLUFS: statement.isNull(11) ? nil : statement.real(11),
+                loudnessRangeLU: statement.isNull(12) ? nil : statement.real(12),
+                peakDBFS: statement.real(13), onsetRate: statement.real(14), centroidHz: statement.real(15),
+                rolloffHz: statement.real(16), flatness: statement.real(17),
+                chroma: Self.floats(statement.blob(18)), mfcc: Self.floats(statement.blob(19)),
+                closeReason: Segment.CloseReason(rawValue: statement.text(20) ?? "") ?? .maximumLength)
+            segment.id = Int64(statement.integer(0))
+            segment.sessionID = Int64(statement.integer(1))
+            found.append(segment)
+        }
+        return found
+    }
+
+    /// Floats as little-endian Float32 bytes.
+    static func bytes(_ values: [Float]) -> [UInt8] {
+        values.flatMap { value in withUnsafeBytes(of: value.bitPattern.littleEndian) { Array($0) } }
+    }
+
+    static func floats(_ bytes: [UInt8]) -> [Float] {
+        stride(from: 0, to: bytes.count - 3, by: 4).map { offset in
+            Float(bitPattern: UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
+                  | UInt32(bytes[offset + 3]) << 24)
+        }
+    }
+}

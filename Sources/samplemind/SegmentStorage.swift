@@ -1,0 +1,49 @@
+import Foundation
+import SampleMindCapture
+import SampleMindConfiguration
+import SampleMindEngine
+import SampleMindProtocol
+import SampleMindStorage
+import SampleMindStreaming
+
+/// Sets up the storage thread for `serve`: where the database lives, the session row, and the
+/// `segment` events it sends to the stream once a segment is stored.
+enum SegmentStorage {
+    /// `storage.path`, else $STATE_DIRECTORY (systemd), else the user's data directory.
+    static func databasePath(_ options: LoadedConfiguration, environment: [String: String]) -> String {
+        if let path = options.string("storage.path") { return path }
+        if let state = environment["STATE_DIRECTORY"]?.split(separator: ":").first { return "\(state)/samplemind.db" }
+        let data = environment["XDG_DATA_HOME"] ?? "\(NSHomeDirectory())/.local/share"
+        return "\(data)/samplemind/samplemind.db"
+    }
+
+    static func start(
+        _ options: LoadedConfiguration, environment: [String: String], engine: LiveEngine, input: String,
+        server: @escaping @Sendable () -> StreamServer?, log: @escaping LogSink
+    ) throws(StorageError) -> StorageWriter {
+        let path = databasePath(options, environment: environment)
+        let store = try SegmentStore(path: path)
+        let session = try store.startSession(wallClock: Date().timeIntervalSince1970, input: input, sampleRate: nil,
+                                             settings: options.report)
+        let queue = engine.addConsumer(name: "storage", capacity: 16_384)
+        let segmenter = Segmenter(maximumSeconds: options.number("storage.segment_max_s"),
+                                  minimumSeconds: options.number("storage.segment_min_s"))
+        let writer = StorageWriter(store: store, path: path, session: session, queue: queue, segmenter: segmenter,
+                                   announce: { segment in server()?.broadcast(eventJSON: json(segment)) },
+                                   log: { log(.warning, $0) })
+        log(.info, "storing segments in \(path) (session \(session))")
+        return writer
+    }
+
+    /// `{"type":"segment",…}` for the stream: `t` and `wall_clock` are the segment's end.
+    static func json(_ segment: Segment) -> String {
+        func number(_ value: Double?, _ digits: Int = 2) -> String { value.map { FrameJSON.rounded($0, digits) } ?? "null" }
+        var out = "{\"type\":\"segment\",\"t\":\(number(segment.endSeconds, 4)),\"wall_clock\":\(number(segment.endWallClock, 4))"
+        out += ",\"id\":\(segment.id),\"session\":\(segment.sessionID),\"start_t\":\(number(segment.startSeconds, 4))"
+        out += ",\"end_t\":\(number(segment.endSeconds, 4)),\"tempo_bpm\":\(number(segment.tempoBPM))"
+        out += ",\"key\":" + (segment.key.map { "\"\($0)\"" } ?? "null")
+        out += ",\"loudness_lufs\":\(number(segment.loudnessLUFS)),\"onset_rate\":\(number(segment.onsetRate))"
+        out += ",\"close_reason\":\"\(segment.closeReason.rawValue)\"}"
+        return out
+    }
+}
