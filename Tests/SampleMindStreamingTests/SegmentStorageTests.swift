@@ -52,4 +52,58 @@ final class SegmentStorageTests: XCTestCase {
         XCTAssertTrue(outcome.standardError.contains("newer SampleMind"), outcome.standardError)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before)
     }
+
+    /// A tmpfs of 120 KiB fills up after a few segments; growing it lets the backlog through.
+    func testServe_whenTheDiskIsFull_keepsAnalysingReportsDegradedAndWritesTheBacklogWhenSpaceReturns() throws {
+        let scratch = try ScratchDirectory("samplemind-diskfull")
+        defer { scratch.remove() }
+        let mountPoint = scratch.file("small")
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        func run(_ arguments: [String]) -> Int32 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/mount")
+            process.arguments = arguments
+            process.standardError = FileHandle.nullDevice
+            guard (try? process.run()) != nil else { return -1 }
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        try XCTSkipUnless(run(["-t", "tmpfs", "-o", "size=120k", "tmpfs", mountPoint]) == 0, "mounting a small tmpfs is not allowed here")
+        defer {
+            let unmount = Process()
+            unmount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            unmount.arguments = [mountPoint]
+            try? unmount.run()
+            unmount.waitUntilExit()
+        }
+        let database = "\(mountPoint)/segments.db"
+        let daemon = try ServingDaemon(seconds: 30, speed: 8, loop: true, extra: ["--db", database], in: scratch)
+        var health = ""
+        let full = Date().addingTimeInterval(30)
+        while Date() < full {
+            health = try httpGet(port: daemon.port, path: "/health").body
+            if health.contains("storage failing") { break }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        XCTAssertTrue(health.contains("\"status\":\"degraded\"") && health.contains("disk is full"), health)
+        XCTAssertEqual(daemon.process.errors.components(separatedBy: "cannot write segments").count - 1, 1, "logged once")
+        let before = try XCTUnwrap(Int(try httpGet(port: daemon.port, path: "/metrics").body.split(separator: "\n")
+            .first { $0.hasPrefix("samplemind_analysis_blocks_total") }?.split(separator: " ").last ?? ""))
+        Thread.sleep(forTimeInterval: 2)
+        let after = try XCTUnwrap(Int(try httpGet(port: daemon.port, path: "/metrics").body.split(separator: "\n")
+            .first { $0.hasPrefix("samplemind_analysis_blocks_total") }?.split(separator: " ").last ?? ""))
+        XCTAssertGreaterThan(after - before, 1_000, "analysis goes on while the disk is full")
+
+        XCTAssertEqual(run(["-o", "remount,size=8m", mountPoint]), 0)
+        XCTAssertTrue(daemon.process.waitFor("writing segments to", timeout: 15), daemon.process.errors)
+        XCTAssertEqual(try httpGet(port: daemon.port, path: "/health").status, 200)
+        XCTAssertTrue(try httpGet(port: daemon.port, path: "/health").body.contains("\"status\":\"ok\""))
+        XCTAssertNotNil(daemon.process.stop(signal: SIGTERM))
+
+        let stored = try SegmentStore(path: database).segments(limit: 10_000)
+        XCTAssertGreaterThan(stored.count, 5)
+        for (earlier, later) in zip(stored, stored.dropFirst()) {
+            XCTAssertEqual(later.startSeconds, earlier.endSeconds, accuracy: 0.05, "no segment lost: each starts where the last ended")
+        }
+    }
 }
