@@ -65,6 +65,28 @@ public enum FrameJSON {
 
     public static func rounded(_ value: Float, _ digits: Int = 2) -> String { rounded(Double(value), digits) }
 
+    /// A JSON string literal for `text`, with quotes, backslashes and control characters escaped.
+    public static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
     /// A number with at most `digits` decimals, without a trailing ".0"; non-finite values are null.
     public static func rounded(_ value: Double, _ digits: Int = 2) -> String {
         guard value.isFinite else { return "null" }

@@ -4,7 +4,17 @@ import Foundation
 /// readers (the HTTP API, the command line) open their own.
 public final class SegmentStore {
     public let database: SQLiteDatabase
-    private let insertSegment: Statement
+    private let insertSegment: Statement?
+
+    /// Opens an existing database to read (the HTTP API, the command line): no migration, no writes.
+    public init(readingFrom path: String) throws(StorageError) {
+        database = try SQLiteDatabase(path: path, readOnly: true)
+        let version = try Schema.checkVersion(database)
+        guard version == Schema.currentVersion else {
+            throw StorageError("\(path) has schema version \(version); start the daemon once to upgrade it")
+        }
+        insertSegment = nil
+    }
 
     /// Opens (creating) the file, switches to WAL and migrates it to the current schema.
     public init(path: String) throws(StorageError) {
@@ -39,6 +49,7 @@ public final class SegmentStore {
     /// Stores a segment and returns its id.
     @discardableResult
     public func insert(_ segment: Segment, session: Int64) throws(StorageError) -> Int64 {
+        guard let insertSegment else { throw StorageError("\(database.path) was opened to read only") }
         try insertSegment.bind([
             .integer(session), .real(segment.startSeconds), .real(segment.endSeconds),
             .real(segment.startWallClock), .real(segment.endWallClock),
@@ -53,16 +64,37 @@ public final class SegmentStore {
         return database.lastInsertedRow
     }
 
-    /// Segments of a session (or all), oldest first, at most `limit`, after id `after` (a cursor).
-    public func segments(session: Int64? = nil, after: Int64 = 0, limit: Int = 100) throws(StorageError) -> [Segment] {
+    /// What to look for; every field is optional and bound as a parameter.
+    public struct Filter: Sendable {
+        public var session: Int64?
+        /// Wall-clock range (Unix seconds) the segment must overlap.
+        public var from: Double?
+        public var to: Double?
+        public var key: String?
+        public var tempoMinimum: Double?
+        public var tempoMaximum: Double?
+        public var id: Int64?
+        public init(session: Int64? = nil) { self.session = session }
+    }
+
+    /// Segments matching `filter`, oldest first, at most `limit`, after id `after` (the cursor).
+    public func segments(_ filter: Filter = Filter(), after: Int64 = 0, limit: Int = 100) throws(StorageError) -> [Segment] {
         let statement = try database.prepare("""
             SELECT id, session_id, start_t, end_t, start_wall, end_wall, tempo_bpm, tempo_confidence, beat_count, key,
                 key_confidence, loudness_lufs, loudness_range_lu, peak_dbfs, onset_rate, centroid_hz, rolloff_hz, flatness,
                 chroma, mfcc, close_reason
-            FROM segments WHERE id > ? AND (? IS NULL OR session_id = ?) ORDER BY id LIMIT ?
+            FROM segments
+            WHERE id > ?1 AND (?2 IS NULL OR session_id = ?2) AND (?3 IS NULL OR end_wall >= ?3)
+              AND (?4 IS NULL OR start_wall <= ?4) AND (?5 IS NULL OR key = ?5)
+              AND (?6 IS NULL OR tempo_bpm >= ?6) AND (?7 IS NULL OR tempo_bpm <= ?7) AND (?8 IS NULL OR id = ?8)
+            ORDER BY id LIMIT ?9
             """)
-        let sessionValue: SQLValue = session.map { .integer($0) } ?? .null
-        try statement.bind([.integer(after), sessionValue, sessionValue, .integer(Int64(limit))])
+        func optional(_ value: Double?) -> SQLValue { value.map { .real($0) } ?? .null }
+        try statement.bind([
+            .integer(after), filter.session.map { .integer($0) } ?? .null, optional(filter.from), optional(filter.to),
+            filter.key.map { .text($0) } ?? .null, optional(filter.tempoMinimum), optional(filter.tempoMaximum),
+            filter.id.map { .integer($0) } ?? .null, .integer(Int64(limit)),
+        ])
         var found: [Segment] = []
         while try statement.step() {
             var segment = Segment(
@@ -79,6 +111,25 @@ public final class SegmentStore {
             segment.id = Int64(statement.integer(0))
             segment.sessionID = Int64(statement.integer(1))
             found.append(segment)
+        }
+        return found
+    }
+
+    public struct Session: Sendable, Equatable {
+        public var id: Int64
+        public var startedWallClock: Double
+        public var input: String
+        public var sampleRate: Double?
+    }
+
+    /// Every session, newest first, at most `limit`.
+    public func sessions(limit: Int = 100) throws(StorageError) -> [Session] {
+        let statement = try database.prepare("SELECT id, started_wall, input, sample_rate FROM sessions ORDER BY id DESC LIMIT ?")
+        try statement.bind([.integer(Int64(limit))])
+        var found: [Session] = []
+        while try statement.step() {
+            found.append(Session(id: Int64(statement.integer(0)), startedWallClock: statement.real(1), input: statement.text(2) ?? "",
+                                 sampleRate: statement.isNull(3) ? nil : statement.real(3)))
         }
         return found
     }

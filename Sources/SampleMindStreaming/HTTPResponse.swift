@@ -1,3 +1,5 @@
+import SampleMindProtocol
+
 /// A small complete HTTP response, written by the network thread when the socket is writeable.
 struct HTTPResponse {
     var status: UInt32
@@ -10,29 +12,6 @@ struct HTTPResponse {
     }
 
     static func error(_ status: UInt32, code: String, message: String, headers: [(String, String)] = []) -> HTTPResponse {
-        json(status, "{\"error\":\(JSONText.quote(code)),\"message\":\(JSONText.quote(message))}", headers: headers)
-    }
-}
-
-/// Minimal JSON text helpers for hand-built documents.
-enum JSONText {
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        json(status, "{\"error\":\(FrameJSON.quoted(code)),\"message\":\(FrameJSON.quoted(message))}", headers: headers)
     }
 }

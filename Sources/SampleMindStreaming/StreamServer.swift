@@ -26,6 +26,8 @@ public final class StreamServer: @unchecked Sendable {
     let status: @Sendable () -> DaemonStatus
     let log: @Sendable (String) -> Void
     let files: StaticFiles?
+    /// Extra /v1 endpoints; set before ``start()``.
+    public var api: HTTPAPI?
     /// The port actually listened on (useful with port 0).
     public private(set) var port = 0
 

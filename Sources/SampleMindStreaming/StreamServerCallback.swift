@@ -55,18 +55,21 @@ extension StreamServer {
     }
 
     /// The value of `name` in the query string, if given.
-    func queryValue(_ wsi: OpaquePointer, _ name: String) -> String? {
+    func queryValue(_ wsi: OpaquePointer, _ name: String) -> String? { queryArguments(wsi)[name] }
+
+    /// Every `name=value` of the query string, percent-decoded (the last of a repeated name wins).
+    func queryArguments(_ wsi: OpaquePointer) -> [String: String] {
+        var arguments: [String: String] = [:]
         var index: Int32 = 0
         var buffer = [CChar](repeating: 0, count: 512)
         while lws_hdr_copy_fragment(wsi, &buffer, Int32(buffer.count), WSI_TOKEN_HTTP_URI_ARGS, index) > 0 {
             let fragment = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if fragment.hasPrefix(name + "=") {
-                let value = String(fragment.dropFirst(name.count + 1))
-                return value.removingPercentEncoding ?? value
-            }
+            let parts = fragment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let value = parts.count > 1 ? String(parts[1]) : ""
+            arguments[String(parts[0])] = value.removingPercentEncoding ?? value
             index += 1
         }
-        return nil
+        return arguments
     }
 
     /// True when the request carries the configured token (or none is configured).

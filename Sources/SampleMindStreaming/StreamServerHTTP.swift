@@ -21,7 +21,12 @@ extension StreamServer {
         case "/v1/stream":
             return respond(wsi, .error(426, code: "upgrade_required", message: "/v1/stream is a WebSocket; connect with ws://"))
         default:
-            if path.hasPrefix("/v1/") { return respond(wsi, .error(404, code: "not_found", message: "no such API endpoint")) }
+            if path.hasPrefix("/v1/") {
+                if let api, let answer = api.answer(path: path, query: queryArguments(wsi)) {
+                    return respond(wsi, .json(answer.status, answer.json))
+                }
+                return respond(wsi, .error(404, code: "not_found", message: "no such API endpoint"))
+            }
             return serveStatic(wsi, path: path)
         }
     }
@@ -81,8 +86,8 @@ extension StreamServer {
         if current.inputState != "running" { reasons.append("input \(current.inputState)") }
         if stalled { reasons.insert("analysis thread stalled (no heartbeat for over 2 s)", at: 0) }
         let state = stalled ? "stalled" : reasons.isEmpty ? "ok" : "degraded"
-        let body = "{\"status\":\(JSONText.quote(state)),\"reasons\":[\(reasons.map(JSONText.quote).joined(separator: ","))],"
-            + "\"input\":\(JSONText.quote(current.inputState)),\"clients\":\(sessions.count),"
+        let body = "{\"status\":\(FrameJSON.quoted(state)),\"reasons\":[\(reasons.map(FrameJSON.quoted).joined(separator: ","))],"
+            + "\"input\":\(FrameJSON.quoted(current.inputState)),\"clients\":\(sessions.count),"
             + "\"counters\":{\"xruns\":\(current.xruns),\"ring_overruns\":\(current.ringOverruns),"
             + "\"analysis_blocks\":\(current.analysisBlocks),\"analysis_heartbeat\":\(current.analysisHeartbeat)}}"
         return .json(stalled ? 503 : 200, body)
@@ -93,14 +98,14 @@ extension StreamServer {
     func statusJSON() -> String {
         let current = status()
         let frame = latestFrame?.frame
-        var out = "{\"version\":\(JSONText.quote(current.version)),\"protocol_version\":\(Self.protocolVersion)"
+        var out = "{\"version\":\(FrameJSON.quoted(current.version)),\"protocol_version\":\(Self.protocolVersion)"
         out += ",\"uptime_s\":\(FrameJSON.rounded(MonotonicClock.seconds() - startedAt, 1))"
-        out += ",\"input\":{\"description\":\(JSONText.quote(current.inputDescription)),\"state\":\(JSONText.quote(current.inputState))"
+        out += ",\"input\":{\"description\":\(FrameJSON.quoted(current.inputDescription)),\"state\":\(FrameJSON.quoted(current.inputState))"
         if let format = sessionFormat {
             out += ",\"sample_rate\":\(FrameJSON.rounded(format.sampleRate, 1)),\"channels\":\(format.channels)"
         }
         out += "},\"tempo_bpm\":\(FrameJSON.rounded(frame?.tempoBPM ?? 0)),\"tempo_confidence\":\(FrameJSON.rounded(frame?.tempoConfidence ?? 0, 3))"
-        out += ",\"key\":" + (frame?.key.map { JSONText.quote($0.description) } ?? "null")
+        out += ",\"key\":" + (frame?.key.map { FrameJSON.quoted($0.description) } ?? "null")
         out += ",\"key_confidence\":\(FrameJSON.rounded(frame?.keyConfidence ?? 0, 3))"
         out += ",\"t\":\(FrameJSON.rounded(frame?.timeSeconds ?? 0, 3)),\"clients\":\(sessions.count)}"
         return out

@@ -73,8 +73,8 @@ extension StreamServer {
 
     func helloBody() -> [UInt8] {
         let current = status()
-        var out = "\"type\":\"hello\",\"protocol_version\":\(Self.protocolVersion),\"server_version\":\(JSONText.quote(current.version))"
-        out += ",\"input\":{\"description\":\(JSONText.quote(current.inputDescription)),\"state\":\(JSONText.quote(current.inputState))}"
+        var out = "\"type\":\"hello\",\"protocol_version\":\(Self.protocolVersion),\"server_version\":\(FrameJSON.quoted(current.version))"
+        out += ",\"input\":{\"description\":\(FrameJSON.quoted(current.inputDescription)),\"state\":\(FrameJSON.quoted(current.inputState))}"
         if let format = sessionFormat {
             let analyzer = settings.configuration(sampleRate: format.sampleRate, channelCount: format.channels)
             let delays = TrackerDelays(configuration: analyzer)
@@ -86,8 +86,8 @@ extension StreamServer {
         } else {
             out += ",\"sample_rate\":null,\"channels\":null,\"hop_size\":null,\"frame_rate\":null,\"delays_s\":null"
         }
-        out += ",\"features\":[\(Feature.allCases.map { JSONText.quote($0.rawValue) }.joined(separator: ","))]"
-        out += ",\"default_features\":[\(Feature.allCases.filter(Feature.defaults.contains).map { JSONText.quote($0.rawValue) }.joined(separator: ","))]"
+        out += ",\"features\":[\(Feature.allCases.map { FrameJSON.quoted($0.rawValue) }.joined(separator: ","))]"
+        out += ",\"default_features\":[\(Feature.allCases.filter(Feature.defaults.contains).map { FrameJSON.quoted($0.rawValue) }.joined(separator: ","))]"
         out += ",\"events\":[\"onset\",\"beat\",\"tempo\",\"key\",\"session\",\"discontinuity\",\"segment\"]"
         out += ",\"max_fps\":{\"default\":30,\"min\":1,\"max\":120},\"heartbeat_s\":\(FrameJSON.rounded(configuration.heartbeatSeconds, 1))"
         out += ",\"max_message_bytes\":\(configuration.maximumMessageBytes)"
@@ -96,17 +96,17 @@ extension StreamServer {
     }
 
     func subscribedBody(_ subscription: Subscription) -> [UInt8] {
-        let names = Feature.allCases.filter(subscription.features.contains).map { JSONText.quote($0.rawValue) }
+        let names = Feature.allCases.filter(subscription.features.contains).map { FrameJSON.quoted($0.rawValue) }
         return Array(("\"type\":\"subscribed\",\"features\":[\(names.joined(separator: ","))],\"max_fps\":\(FrameJSON.rounded(subscription.maximumFramesPerSecond, 3))"
             + ",\"binary_spectrum\":\(subscription.binarySpectrum)" + timestamps() + "}").utf8)
     }
 
     func errorBody(_ code: String, _ message: String) -> [UInt8] {
-        Array(("\"type\":\"error\",\"code\":\(JSONText.quote(code)),\"message\":\(JSONText.quote(message))" + timestamps() + "}").utf8)
+        Array(("\"type\":\"error\",\"code\":\(FrameJSON.quoted(code)),\"message\":\(FrameJSON.quoted(message))" + timestamps() + "}").utf8)
     }
 
     func pongBody(id: String?) -> [UInt8] {
-        Array(("\"type\":\"pong\",\"id\":" + (id.map(JSONText.quote) ?? "null") + timestamps() + "}").utf8)
+        Array(("\"type\":\"pong\",\"id\":" + (id.map(FrameJSON.quoted) ?? "null") + timestamps() + "}").utf8)
     }
 
     func pingBody() -> [UInt8] { Array(("\"type\":\"ping\"" + timestamps() + "}").utf8) }

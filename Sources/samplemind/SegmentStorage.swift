@@ -35,15 +35,10 @@ enum SegmentStorage {
         return writer
     }
 
-    /// `{"type":"segment",…}` for the stream: `t` and `wall_clock` are the segment's end.
+    /// `{"type":"segment",…}` for the stream: `t` and `wall_clock` are the segment's end; the rest
+    /// is the segment as /v1/segments lists it.
     static func json(_ segment: Segment) -> String {
-        func number(_ value: Double?, _ digits: Int = 2) -> String { value.map { FrameJSON.rounded($0, digits) } ?? "null" }
-        var out = "{\"type\":\"segment\",\"t\":\(number(segment.endSeconds, 4)),\"wall_clock\":\(number(segment.endWallClock, 4))"
-        out += ",\"id\":\(segment.id),\"session\":\(segment.sessionID),\"start_t\":\(number(segment.startSeconds, 4))"
-        out += ",\"end_t\":\(number(segment.endSeconds, 4)),\"tempo_bpm\":\(number(segment.tempoBPM))"
-        out += ",\"key\":" + (segment.key.map { "\"\($0)\"" } ?? "null")
-        out += ",\"loudness_lufs\":\(number(segment.loudnessLUFS)),\"onset_rate\":\(number(segment.onsetRate))"
-        out += ",\"close_reason\":\"\(segment.closeReason.rawValue)\"}"
-        return out
+        "{\"type\":\"segment\",\"t\":\(FrameJSON.rounded(segment.endSeconds, 4)),\"wall_clock\":\(FrameJSON.rounded(segment.endWallClock, 4)),"
+            + SegmentAPI.json(segment, detail: false).dropFirst()
     }
 }

@@ -326,6 +326,7 @@ struct ServeCommand: ParsableCommand {
                 log(.info, $0)
             }
             box.server = server
+            if let storage { server.api = SegmentAPI(databasePath: storage.path) }
             return server
         } catch {
             throw CommandFailure("server configuration: \(error)")

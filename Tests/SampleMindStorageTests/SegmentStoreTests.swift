@@ -22,16 +22,16 @@ final class SegmentStoreTests: XCTestCase {
         let store = try SegmentStore(path: "\(folder!)/nested/samplemind.db")
         let session = try store.startSession(wallClock: 1_000, input: "file 'x.wav'", sampleRate: 48_000, settings: "{}")
         for index in 0..<5 { try store.insert(segment(start: Double(index) * 10, key: index == 2 ? nil : "A minor"), session: session) }
-        let first = try store.segments(session: session, limit: 3)
+        let first = try store.segments(.init(session: session), limit: 3)
         XCTAssertEqual(first.map(\.startSeconds), [0, 10, 20])
         XCTAssertNil(first[2].key)
-        let rest = try store.segments(session: session, after: first.last!.id, limit: 3)
+        let rest = try store.segments(.init(session: session), after: first.last!.id, limit: 3)
         XCTAssertEqual(rest.map(\.startSeconds), [30, 40])
         var expected = segment(start: 0)
         expected.id = first[0].id
         expected.sessionID = session
         XCTAssertEqual(first[0], expected, "every field comes back as stored")
-        XCTAssertEqual(try store.segments(session: session + 1).count, 0)
+        XCTAssertEqual(try store.segments(.init(session: session + 1)).count, 0)
     }
 
     func testStore_valuesWithSQLMetaCharactersAreStoredAsText() throws {

@@ -106,4 +106,57 @@ final class SegmentStorageTests: XCTestCase {
             XCTAssertEqual(later.startSeconds, earlier.endSeconds, accuracy: 0.05, "no segment lost: each starts where the last ended")
         }
     }
+
+    func testAPI_listsPagesFiltersAndShowsSegmentsAndRefusesBadRequestsWithAReason() throws {
+        let scratch = try ScratchDirectory("samplemind-segment-api")
+        defer { scratch.remove() }
+        let daemon = try ServingDaemon(seconds: 30, speed: 8, loop: true, extra: ["--db", scratch.file("api.db")], in: scratch)
+        func get(_ path: String) throws -> (Int, [String: Any]) {
+            let response = try httpGet(port: daemon.port, path: path)
+            let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any]) ?? [:]
+            return (response.status, object)
+        }
+        // 30 s of music at 8× speed: enough for several stored segments within a few seconds.
+        var total = 0
+        let deadline = Date().addingTimeInterval(20)
+        while total < 6, Date() < deadline {
+            total = (try get("/v1/segments?limit=500").1["segments"] as? [[String: Any]])?.count ?? 0
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        XCTAssertGreaterThanOrEqual(total, 6)
+        XCTAssertEqual((try get("/v1/sessions").1["sessions"] as? [[String: Any]])?.count, 1)
+
+        let (status, first) = try get("/v1/segments?limit=2")
+        XCTAssertEqual(status, 200)
+        let page = try XCTUnwrap(first["segments"] as? [[String: Any]])
+        XCTAssertEqual(page.count, 2)
+        let cursor = try XCTUnwrap(first["next_cursor"] as? String)
+        let second = try XCTUnwrap(try get("/v1/segments?limit=2&cursor=\(cursor)").1["segments"] as? [[String: Any]])
+        let ids = (page + second).compactMap { $0["id"] as? Int }
+        XCTAssertEqual(ids, ids.sorted())
+        XCTAssertEqual(Set(ids).count, 4, "pages do not overlap")
+
+        let id = try XCTUnwrap(page.first?["id"] as? Int)
+        let (detailStatus, detail) = try get("/v1/segments/\(id)")
+        XCTAssertEqual(detailStatus, 200)
+        XCTAssertEqual((detail["chroma"] as? [Double])?.count, 12)
+        XCTAssertEqual((detail["mfcc"] as? [Double])?.count, 13)
+
+        let minor = try XCTUnwrap(try get("/v1/segments?key=A%20minor&limit=500").1["segments"] as? [[String: Any]])
+        XCTAssertFalse(minor.isEmpty)
+        XCTAssertTrue(minor.allSatisfy { $0["key"] as? String == "A minor" })
+        let fast = try XCTUnwrap(try get("/v1/segments?tempo_min=150&limit=500").1["segments"] as? [[String: Any]])
+        XCTAssertTrue(fast.isEmpty, "the song is at 120 BPM")
+
+        for bad in ["/v1/segments/abc", "/v1/segments/-3", "/v1/segments?limit=100000", "/v1/segments?limit=zero",
+                    "/v1/segments?cursor=garbage", "/v1/segments?key=Q%20major", "/v1/segments?session=1%27%20OR%201=1",
+                    "/v1/segments?tempo_min=NaN", "/v1/segments?from=yesterday"] {
+            let (badStatus, body) = try get(bad)
+            XCTAssertEqual(badStatus, 400, bad)
+            XCTAssertGreaterThan((body["message"] as? String)?.count ?? 0, 10, "\(bad) says why")
+        }
+        XCTAssertEqual(try get("/v1/segments/999999").0, 404)
+        XCTAssertGreaterThanOrEqual((try get("/v1/segments?limit=500").1["segments"] as? [[String: Any]])?.count ?? 0, total,
+                                    "nothing was deleted by any of that")
+    }
 }

@@ -1,0 +1,119 @@
+import Foundation
+import SampleMindAnalysis
+import SampleMindProtocol
+import SampleMindStorage
+import SampleMindStreaming
+import Synchronization
+
+/// GET /v1/sessions, /v1/segments (filters, cursor) and /v1/segments/{id}, read through a
+/// connection of its own. Every filter is checked and bound; anything malformed is a 400 with
+/// the reason. Network thread.
+final class SegmentAPI: HTTPAPI, @unchecked Sendable {
+    static let maximumLimit = 500
+    let path: String
+    private var store: SegmentStore?
+
+    init(databasePath: String) { path = databasePath }
+
+    func answer(path requested: String, query: [String: String]) -> (status: UInt32, json: String)? {
+        let parts = requested.split(separator: "/").map(String.init)
+        guard parts.count >= 2, parts[0] == "v1", parts[1] == "sessions" || parts[1] == "segments" else { return nil }
+        do {
+            let store = try openStore()
+            switch (parts[1], parts.count) {
+            case ("sessions", 2):
+                let limit = try integer(query["limit"], name: "limit", range: 1...Self.maximumLimit) ?? 100
+                return (200, "{\"sessions\":[" + (try store.sessions(limit: limit).map(Self.json).joined(separator: ",")) + "]}")
+            case ("segments", 2):
+                return try list(store, query: query)
+            case ("segments", 3):
+                guard let id = Int64(parts[2]), id > 0 else { throw Refusal("the segment id must be a positive whole number") }
+                var filter = SegmentStore.Filter()
+                filter.id = id
+                guard let segment = try store.segments(filter, limit: 1).first else {
+                    return (404, "{\"error\":\"not_found\",\"message\":\"no segment \(id)\"}")
+                }
+                return (200, Self.json(segment, detail: true))
+            default:
+                return nil
+            }
+        } catch let refusal as Refusal {
+            return (400, "{\"error\":\"bad_request\",\"message\":\(FrameJSON.quoted(refusal.message))}")
+        } catch {
+            return (503, "{\"error\":\"storage_unavailable\",\"message\":\(FrameJSON.quoted("\(error)"))}")
+        }
+    }
+
+    struct Refusal: Error { let message: String; init(_ message: String) { self.message = message } }
+
+    private func openStore() throws -> SegmentStore {
+        if let store { return store }
+        let opened = try SegmentStore(readingFrom: path)
+        store = opened
+        return opened
+    }
+
+    private func list(_ store: SegmentStore, query: [String: String]) throws -> (status: UInt32, json: String) {
+        var filter = SegmentStore.Filter()
+        filter.session = try integer(query["session"], name: "session", range: 1...Int.max).map(Int64.init)
+        filter.from = try number(query["from"], name: "from", range: 0...1e11)
+        filter.to = try number(query["to"], name: "to", range: 0...1e11)
+        filter.tempoMinimum = try number(query["tempo_min"], name: "tempo_min", range: 1...1_000)
+        filter.tempoMaximum = try number(query["tempo_max"], name: "tempo_max", range: 1...1_000)
+        if let key = query["key"] {
+            guard let parsed = MusicalKey(key) else { throw Refusal("key must look like \"C# minor\" or \"Eb major\"") }
+            filter.key = parsed.description
+        }
+        let limit = try integer(query["limit"], name: "limit", range: 1...Self.maximumLimit) ?? 100
+        var after: Int64 = 0
+        if let cursor = query["cursor"] {
+            guard cursor.hasPrefix("s"), let id = Int64(cursor.dropFirst()), id >= 0 else {
+                throw Refusal("cursor is malformed; pass back the next_cursor of the previous page")
+            }
+            after = id
+        }
+        let found = try store.segments(filter, after: after, limit: limit)
+        let next = found.count == limit ? found.last.map { "\"s\($0.id)\"" } ?? "null" : "null"
+        return (200, "{\"segments\":[" + found.map { Self.json($0, detail: false) }.joined(separator: ",") + "],\"next_cursor\":\(next)}")
+    }
+
+    private func integer(_ text: String?, name: String, range: ClosedRange<Int>) throws -> Int? {
+        guard let text else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw Refusal("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    private func number(_ text: String?, name: String, range: ClosedRange<Double>) throws -> Double? {
+        guard let text else { return nil }
+        guard let value = Double(text), value.isFinite, range.contains(value) else {
+            throw Refusal("\(name) must be a number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    static func json(_ session: SegmentStore.Session) -> String {
+        "{\"id\":\(session.id),\"started_wall\":\(FrameJSON.rounded(session.startedWallClock, 3)),\"input\":\(FrameJSON.quoted(session.input))}"
+    }
+
+    /// A segment; `detail` adds the timbre means, chroma and MFCC.
+    static func json(_ segment: Segment, detail: Bool) -> String {
+        func number(_ value: Double?, _ digits: Int = 2) -> String { value.map { FrameJSON.rounded($0, digits) } ?? "null" }
+        var out = "{\"id\":\(segment.id),\"session\":\(segment.sessionID),\"start_t\":\(number(segment.startSeconds, 3))"
+        out += ",\"end_t\":\(number(segment.endSeconds, 3)),\"start_wall\":\(number(segment.startWallClock, 3))"
+        out += ",\"end_wall\":\(number(segment.endWallClock, 3)),\"tempo_bpm\":\(number(segment.tempoBPM))"
+        out += ",\"tempo_confidence\":\(number(segment.tempoConfidence, 3)),\"beat_count\":\(segment.beatCount)"
+        out += ",\"key\":" + (segment.key.map(FrameJSON.quoted) ?? "null") + ",\"key_confidence\":\(number(segment.keyConfidence, 3))"
+        out += ",\"loudness_lufs\":\(number(segment.loudnessLUFS)),\"loudness_range_lu\":\(number(segment.loudnessRangeLU))"
+        out += ",\"peak_dbfs\":\(number(segment.peakDBFS)),\"onset_rate\":\(number(segment.onsetRate))"
+        out += ",\"close_reason\":\"\(segment.closeReason.rawValue)\""
+        if detail {
+            out += ",\"centroid_hz\":\(number(segment.centroidHz, 1)),\"rolloff_hz\":\(number(segment.rolloffHz, 1))"
+            out += ",\"flatness\":\(number(segment.flatness, 4))"
+            out += ",\"chroma\":[" + segment.chroma.map { FrameJSON.rounded($0, 3) }.joined(separator: ",") + "]"
+            out += ",\"mfcc\":[" + segment.mfcc.map { FrameJSON.rounded($0, 2) }.joined(separator: ",") + "]"
+        }
+        return out + "}"
+    }
+}
