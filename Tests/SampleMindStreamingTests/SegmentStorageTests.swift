@@ -156,6 +156,26 @@ final class SegmentStorageTests: XCTestCase {
             XCTAssertGreaterThan((body["message"] as? String)?.count ?? 0, 10, "\(bad) says why")
         }
         XCTAssertEqual(try get("/v1/segments/999999").0, 404)
+
+        // The command line reads the same file while the daemon runs.
+        let list = try SampleMindBinary.run(["segments", "list", "--db", scratch.file("api.db")])
+        XCTAssertEqual(list.status, 0, list.standardError)
+        XCTAssertGreaterThanOrEqual(list.standardOutput.split(separator: "\n").count, total)
+        XCTAssertTrue(list.standardOutput.contains("A minor"))
+        let show = try SampleMindBinary.run(["segments", "show", "\(id)", "--db", scratch.file("api.db")])
+        XCTAssertEqual(show.status, 0)
+        XCTAssertTrue(show.standardOutput.contains("\"id\":\(id),"))
+        let csv = try SampleMindBinary.run(["segments", "export", "--format", "csv", "--db", scratch.file("api.db")])
+        let rows = csv.standardOutput.split(separator: "\n")
+        XCTAssertTrue(rows.first?.hasPrefix("id,session,start_t") ?? false)
+        XCTAssertGreaterThanOrEqual(rows.count - 1, total)
+        let json = try SampleMindBinary.run(["segments", "export", "--format", "json", "--db", scratch.file("api.db")])
+        XCTAssertTrue(json.standardOutput.split(separator: "\n").allSatisfy {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil
+        })
+        let missing = try SampleMindBinary.run(["segments", "list", "--db", scratch.file("nothing.db")])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.standardError.contains("no segment database here yet"), missing.standardError)
         XCTAssertGreaterThanOrEqual((try get("/v1/segments?limit=500").1["segments"] as? [[String: Any]])?.count ?? 0, total,
                                     "nothing was deleted by any of that")
     }
