@@ -81,7 +81,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "samplemind-bench",
-            dependencies: ["SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "CJACK"]
+            dependencies: ["SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindStorage", "CJACK"]
         ),
 
         .target(

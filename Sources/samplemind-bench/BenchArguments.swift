@@ -4,7 +4,7 @@ import Foundation
 /// --scorer FILE, --baseline FILE, --python PATH, --speed-seconds N, --keep DIR, --live-minutes N,
 /// --soak-hours N, --latency-seconds N, --stream-seconds N.
 struct BenchArguments {
-    enum Section: String { case speed, accuracy, live, latency, stream }
+    enum Section: String { case speed, accuracy, live, latency, stream, segments }
 
     var sections: [Section] = []
     var liveMinutes = 10.0

@@ -1,6 +1,6 @@
 import Foundation
 
-// samplemind-bench [speed] [accuracy] [live] [latency] [stream]: with no section named, speed and accuracy.
+// samplemind-bench [speed] [accuracy] [live] [latency] [stream] [segments]: with no section named, speed and accuracy.
 // Run it through scripts/bench, which builds in release mode and prepares the scorer's Python.
 
 let arguments = BenchArguments(CommandLine.arguments.dropFirst())
@@ -13,6 +13,7 @@ for section in arguments.sections {
     case .live: LiveBenchmark.run(minutes: arguments.liveMinutes, soakHours: arguments.soakHours)
     case .latency: OnsetLatencyBenchmark.run(seconds: arguments.latencySeconds)
     case .stream: StreamLoadBenchmark.run(clientCounts: [100, 500, 1_000], seconds: arguments.streamSeconds)
+    case .segments: SegmentBenchmark.run()
     }
     fflush(nil)
 }

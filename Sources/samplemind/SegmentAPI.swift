@@ -12,6 +12,7 @@ final class SegmentAPI: HTTPAPI, @unchecked Sendable {
     static let maximumLimit = 500
     let path: String
     private var store: SegmentStore?
+    private let index = SimilarityIndex()
 
     init(databasePath: String) { path = databasePath }
 
@@ -34,6 +35,15 @@ final class SegmentAPI: HTTPAPI, @unchecked Sendable {
                     return (404, "{\"error\":\"not_found\",\"message\":\"no segment \(id)\"}")
                 }
                 return (200, Self.json(segment, detail: true))
+            case ("segments", 4) where parts[3] == "similar":
+                guard let id = Int64(parts[2]), id > 0 else { throw Refusal("the segment id must be a positive whole number") }
+                let k = try integer(query["k"], name: "k", range: 1...100) ?? 10
+                try index.refresh(from: store)
+                guard let found = index.nearest(to: id, k: k) else {
+                    return (404, "{\"error\":\"not_found\",\"message\":\"no segment \(id)\"}")
+                }
+                let items = found.map { "{\"id\":\($0.id),\"distance\":\(FrameJSON.rounded(Double($0.distance), 4))}" }
+                return (200, "{\"segment\":\(id),\"similar\":[" + items.joined(separator: ",") + "]}")
             default:
                 return nil
             }

@@ -156,6 +156,15 @@ final class SegmentStorageTests: XCTestCase {
             XCTAssertGreaterThan((body["message"] as? String)?.count ?? 0, 10, "\(bad) says why")
         }
         XCTAssertEqual(try get("/v1/segments/999999").0, 404)
+        let (similarStatus, similar) = try get("/v1/segments/\(id)/similar?k=3")
+        XCTAssertEqual(similarStatus, 200)
+        let neighbours = try XCTUnwrap(similar["similar"] as? [[String: Any]])
+        XCTAssertEqual(neighbours.count, 3)
+        let distances = neighbours.compactMap { $0["distance"] as? Double }
+        XCTAssertEqual(distances, distances.sorted(), "closest first")
+        XCTAssertFalse(neighbours.contains { $0["id"] as? Int == id }, "not itself")
+        XCTAssertEqual(try get("/v1/segments/\(id)/similar?k=1000").0, 400)
+        XCTAssertEqual(try get("/v1/segments/999999/similar").0, 404)
 
         // The command line reads the same file while the daemon runs.
         let list = try SampleMindBinary.run(["segments", "list", "--db", scratch.file("api.db")])
