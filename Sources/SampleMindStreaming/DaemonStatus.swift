@@ -13,6 +13,11 @@ public struct DaemonStatus: Sendable {
     public var engineQueueDrops: Int
     /// Reasons the daemon is degraded though it works (input waiting, storage failing, …).
     public var degradedReasons: [String]
+    /// Segment storage: stored, failed writes, waiting in the backlog, lost when the backlog overflowed.
+    public var segmentsStored = 0
+    public var storageWriteFailures = 0
+    public var storageBacklog = 0
+    public var segmentsLost = 0
 
     public init(version: String, inputDescription: String, inputState: String, xruns: Int, ringOverruns: Int,
                 analysisHeartbeat: Int, analysisBlocks: Int, analysisMeanSeconds: Double, analysisMaxSeconds: Double,

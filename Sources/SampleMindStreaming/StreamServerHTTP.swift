@@ -137,6 +137,11 @@ extension StreamServer {
         metric("messages_dropped_total", "counter", "Events and notices dropped from full client queues.", [("", Double(sessionMessageDrops))])
         metric("clients_closed_total", "counter", "Subscribers the server closed, by reason.",
                ["slow", "flood", "message_too_large", "binary_message", "server_full"].map { ("{reason=\"\($0)\"}", Double(closedClients[$0] ?? 0)) })
+        metric("segments_stored_total", "counter", "Segments written to the database.", [("", Double(current.segmentsStored))])
+        metric("storage_write_failures_total", "counter", "Failed segment writes (disk full, read-only file).",
+               [("", Double(current.storageWriteFailures))])
+        metric("storage_backlog", "gauge", "Segments waiting to be written.", [("", Double(current.storageBacklog))])
+        metric("segments_lost_total", "counter", "Segments dropped because the backlog overflowed.", [("", Double(current.segmentsLost))])
         metric("connections_refused_total", "counter", "WebSocket connections refused (token, origin, host, limits).", [("", Double(refusedConnections))])
         return lines.joined(separator: "\n") + "\n"
     }

@@ -7,7 +7,7 @@ struct SegmentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segments",
         abstract: "Read the stored segments (usable while the daemon runs).",
-        subcommands: [List.self, Show.self, Export.self]
+        subcommands: [List.self, Show.self, Similar.self, Export.self]
     )
 
     /// The database the daemon would use, or --db.
@@ -60,6 +60,25 @@ struct SegmentsCommand: ParsableCommand {
                 throw CommandFailure("no segment \(id)")
             }
             print(SegmentAPI.json(segment, detail: true))
+        }
+    }
+
+    struct Similar: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The segments most like one (chroma, timbre, tempo, loudness; see docs/protocol.md), closest first.")
+        @OptionGroup var location: Location
+        @Argument(help: "The segment's id.") var id: Int64
+        @Option(help: "How many (1–100).") var k: Int = 10
+
+        func validate() throws {
+            guard (1...100).contains(k) else { throw ValidationError("-k must be 1–100") }
+        }
+
+        func run() throws {
+            let index = SimilarityIndex()
+            try index.refresh(from: try location.open())
+            guard let found = index.nearest(to: id, k: k) else { throw CommandFailure("no segment \(id)") }
+            for (neighbour, distance) in found { print(String(format: "%6lld  distance %.4f", neighbour, distance)) }
         }
     }
 

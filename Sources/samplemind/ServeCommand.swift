@@ -311,7 +311,7 @@ struct ServeCommand: ParsableCommand {
         let description = source.description
         let status: @Sendable () -> DaemonStatus = { [engine, queue] in
             let counters = engine.counters
-            return DaemonStatus(
+            var status = DaemonStatus(
                 version: SampleMindVersion.current, inputDescription: description,
                 inputState: engine.capture.state.description,
                 xruns: engine.capture.xruns.load(ordering: .relaxed), ringOverruns: engine.capture.overruns.load(ordering: .relaxed),
@@ -320,6 +320,13 @@ struct ServeCommand: ParsableCommand {
                 analysisMaxSeconds: Double(counters.analysisNanosecondsMax.load(ordering: .relaxed)) / 1e9,
                 engineQueueDrops: queue.droppedFrames.load(ordering: .relaxed) + queue.droppedEvents.load(ordering: .relaxed),
                 degradedReasons: storage?.problem.map { [$0] } ?? [])
+            if let storage {
+                status.segmentsStored = storage.segmentsStored.load(ordering: .relaxed)
+                status.storageWriteFailures = storage.writeFailures.load(ordering: .relaxed)
+                status.storageBacklog = storage.backlogCount.load(ordering: .relaxed)
+                status.segmentsLost = storage.segmentsLost.load(ordering: .relaxed)
+            }
+            return status
         }
         do {
             let server = try StreamServer(configuration: configuration, engineQueue: queue, settings: settings, status: status) {
