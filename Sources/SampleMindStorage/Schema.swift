@@ -26,6 +26,10 @@ public enum Schema {
         CREATE INDEX segments_by_session ON segments(session_id, start_t);
         CREATE INDEX segments_by_wall ON segments(start_wall);
         """,
+        // Version 2: retention by age deletes by end time.
+        """
+        CREATE INDEX segments_by_end_wall ON segments(end_wall);
+        """,
     ]
 
     public static var currentVersion: Int { migrations.count }

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 
 /// Sessions and segments in one SQLite file (WAL). The storage thread writes through one store;
@@ -132,6 +133,39 @@ public final class SegmentStore {
                                  sampleRate: statement.isNull(3) ? nil : statement.real(3)))
         }
         return found
+    }
+
+    /// Deletes up to `batch` of the oldest segments that ended before `wallClock`; returns how many.
+    /// Retention calls it repeatedly, each batch its own transaction, so writes never wait long.
+    @discardableResult
+    public func deleteSegments(endingBefore wallClock: Double, batch: Int = 500) throws(StorageError) -> Int {
+        let statement = try database.prepare(
+            "DELETE FROM segments WHERE id IN (SELECT id FROM segments WHERE end_wall < ? ORDER BY id LIMIT ?)")
+        try statement.bind([.real(wallClock), .integer(Int64(batch))])
+        try statement.step()
+        return Int(sqlite3_changes(database.handle))
+    }
+
+    /// Deletes up to `batch` of the oldest segments; returns how many.
+    @discardableResult
+    public func deleteOldestSegments(batch: Int = 500) throws(StorageError) -> Int {
+        let statement = try database.prepare("DELETE FROM segments WHERE id IN (SELECT id FROM segments ORDER BY id LIMIT ?)")
+        try statement.bind([.integer(Int64(batch))])
+        try statement.step()
+        return Int(sqlite3_changes(database.handle))
+    }
+
+    /// Bytes the database's live pages take (freed pages are reused, so the file stops growing
+    /// once retention deletes as much as is written).
+    public var usedBytes: Int {
+        get throws(StorageError) {
+            func pragma(_ name: String) throws(StorageError) -> Int {
+                let statement = try database.prepare("PRAGMA \(name)")
+                guard try statement.step() else { return 0 }
+                return statement.integer(0)
+            }
+            return try (pragma("page_count") - pragma("freelist_count")) * pragma("page_size")
+        }
     }
 
     /// Floats as little-endian Float32 bytes.

@@ -11,6 +11,7 @@ import Synchronization
 public final class StorageWriter: @unchecked Sendable {
     public static let backlogLimit = 10_000
     public static let retrySeconds = 5.0
+    public static let retentionIntervalSeconds = 60.0
 
     public let path: String
     private let store: SegmentStore
@@ -24,6 +25,9 @@ public final class StorageWriter: @unchecked Sendable {
     private var backlog: [Segment] = []
     private var lastFailureAt = -Double.infinity
     private var failing = false
+    private let retention: Retention
+    private var lastRetentionAt = -Double.infinity
+    public let segmentsExpired = Atomic<Int>(0)
 
     public let segmentsStored = Atomic<Int>(0)
     public let writeFailures = Atomic<Int>(0)
@@ -32,8 +36,9 @@ public final class StorageWriter: @unchecked Sendable {
     /// The last error while failing (read for /health); empty when writes succeed.
     private let lastError = Mutex<String>("")
 
-    public init(store: SegmentStore, path: String, session: Int64, queue: OutputQueue, segmenter: Segmenter,
+    public init(store: SegmentStore, path: String, session: Int64, queue: OutputQueue, segmenter: Segmenter, retention: Retention,
                 announce: @escaping @Sendable (Segment) -> Void, log: @escaping @Sendable (String) -> Void) {
+        self.retention = retention
         self.store = store
         self.path = path
         self.session = session
@@ -72,6 +77,13 @@ public final class StorageWriter: @unchecked Sendable {
         var decided: [Segment] = []
         while let output = queue.pop() { decided += segmenter.add(output) }
         write(decided)
+        let now = MonotonicClock.seconds()
+        if !failing, now - lastRetentionAt >= Self.retentionIntervalSeconds {
+            lastRetentionAt = now
+            if let deleted = try? retention.apply(to: store, now: Date().timeIntervalSince1970) {
+                segmentsExpired.add(deleted, ordering: .relaxed)
+            }
+        }
     }
 
     private func write(_ segments: [Segment]) {

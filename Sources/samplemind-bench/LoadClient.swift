@@ -66,12 +66,12 @@ final class Daemon {
     let process = Process()
     private(set) var port = 0
 
-    init?(binary: String, song: String, folder: String) {
+    init?(binary: String, song: String, folder: String, extra: [String] = []) {
         let log = "\(folder)/daemon-\(Date().timeIntervalSince1970).err"
         FileManager.default.createFile(atPath: log, contents: nil)
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["serve", "--input", "file", "--file", song, "--loop", "--port", "0", "--max-clients", "5000",
-                             "--realtime-priority", "0"]
+                             "--realtime-priority", "0"] + extra
         process.standardError = FileHandle(forWritingAtPath: log)
         process.standardOutput = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return nil }

@@ -5,6 +5,35 @@ import SampleMindSynthesis
 /// Segment storage at scale: writes per second, list and similar-search latency at 100,000
 /// segments, and database size per hour of audio (360 ten-second segments).
 enum SegmentBenchmark {
+    /// The same queries over HTTP against a daemon serving this database.
+    static func apiLatency(database: String, folder: String, keys: [String], count: Int) {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("samplemind").path
+        guard FileManager.default.isExecutableFile(atPath: binary), let song = BenchMusic.write(seconds: 10, into: folder),
+              let daemon = Daemon(binary: binary, song: song, folder: folder, extra: ["--db", database]) else {
+            print("  API: skipped (no samplemind binary beside the benchmark)")
+            return
+        }
+        defer { daemon.stop() }
+        Thread.sleep(forTimeInterval: 1)
+        var random = SplitMix64(seed: 9)
+        func time(_ path: String) -> Double? {
+            let begin = Date()
+            guard (try? rawGet(port: daemon.port, path: path)) != nil else { return nil }
+            return Date().timeIntervalSince(begin) * 1_000
+        }
+        let list = (0..<200).compactMap { _ in
+            time("/v1/segments?limit=100&key=\(keys[Int(random.next() % 24)].replacingOccurrences(of: " ", with: "%20"))&cursor=s\(random.next() % UInt64(count))")
+        }.sorted()
+        let similar = (0..<100).compactMap { _ in time("/v1/segments/\(1 + random.next() % UInt64(count))/similar?k=10") }.sorted()
+        guard !list.isEmpty, !similar.isEmpty else {
+            print("  API: requests failed")
+            return
+        }
+        func p(_ values: [Double], _ q: Double) -> Double { values[Int(q * Double(values.count - 1))] }
+        print(String(format: "  API over HTTP: GET /v1/segments (100, key filter, cursor) p50 %.2f ms, p99 %.2f ms; GET …/similar?k=10 p50 %.2f ms, p99 %.2f ms",
+                     p(list, 0.5), p(list, 0.99), p(similar, 0.5), p(similar, 0.99)))
+    }
+
     static func run(count: Int = 100_000) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("samplemind-segment-bench-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -66,6 +95,7 @@ enum SegmentBenchmark {
                          index.count, percentile(similarTimes, 0.5), percentile(similarTimes, 0.99), loadSeconds))
             print(String(format: "  database size: %.1f MB for %d segments (+ %.1f MB WAL) = %.0f KB per hour of audio (360 segments)",
                          Double(bytes) / 1e6, count, Double(wal) / 1e6, Double(bytes) / Double(count) * 360 / 1_000))
+            apiLatency(database: path, folder: folder, keys: keys, count: count)
         } catch {
             print("Segments: failed: \(error)")
         }

@@ -28,7 +28,9 @@ enum SegmentStorage {
         let queue = engine.addConsumer(name: "storage", capacity: 16_384)
         let segmenter = Segmenter(maximumSeconds: options.number("storage.segment_max_s"),
                                   minimumSeconds: options.number("storage.segment_min_s"))
-        let writer = StorageWriter(store: store, path: path, session: session, queue: queue, segmenter: segmenter,
+        let retention = Retention(maximumAgeSeconds: options.number("storage.retention_days") * 86_400,
+                                  maximumBytes: Int(options.number("storage.max_size_mb") * 1_048_576))
+        let writer = StorageWriter(store: store, path: path, session: session, queue: queue, segmenter: segmenter, retention: retention,
                                    announce: { segment in server()?.broadcast(eventJSON: json(segment)) },
                                    log: { log(.warning, $0) })
         log(.info, "storing segments in \(path) (session \(session))")

@@ -333,7 +333,11 @@ struct ServeCommand: ParsableCommand {
                 log(.info, $0)
             }
             box.server = server
-            if let storage { server.api = SegmentAPI(databasePath: storage.path) }
+            if let storage {
+                let api = SegmentAPI(databasePath: storage.path)
+                server.api = api
+                Thread.detachNewThread { api.warmUp() }
+            }
             return server
         } catch {
             throw CommandFailure("server configuration: \(error)")
