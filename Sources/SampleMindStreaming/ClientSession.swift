@@ -21,7 +21,6 @@ final class ClientSession {
     var lastFrameDueAt = 0.0
     var droppedFrames = 0
     var droppedMessages = 0
-    var framesSent = 0
     /// When a write last succeeded, or the time data started waiting with none since.
     var lastProgressAt: Double
     var closing = false

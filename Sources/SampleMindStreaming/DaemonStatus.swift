@@ -18,6 +18,11 @@ public struct DaemonStatus: Sendable {
     public var storageWriteFailures = 0
     public var storageBacklog = 0
     public var segmentsLost = 0
+    public var segmentsExpired = 0
+    /// Frames the input delivered, interruptions of the audio, and samples dropped at session ends.
+    public var capturedFrames = 0
+    public var discontinuities = 0
+    public var discardedSamples = 0
 
     public init(version: String, inputDescription: String, inputState: String, xruns: Int, ringOverruns: Int,
                 analysisHeartbeat: Int, analysisBlocks: Int, analysisMeanSeconds: Double, analysisMaxSeconds: Double,

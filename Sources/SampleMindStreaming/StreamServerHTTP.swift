@@ -141,6 +141,11 @@ extension StreamServer {
         metric("storage_write_failures_total", "counter", "Failed segment writes (disk full, read-only file).",
                [("", Double(current.storageWriteFailures))])
         metric("storage_backlog", "gauge", "Segments waiting to be written.", [("", Double(current.storageBacklog))])
+        metric("segments_expired_total", "counter", "Segments deleted by retention.", [("", Double(current.segmentsExpired))])
+        metric("input_frames_total", "counter", "Frames the input delivered.", [("", Double(current.capturedFrames))])
+        metric("discontinuities_total", "counter", "Interruptions of the audio (reconnections, overruns).", [("", Double(current.discontinuities))])
+        metric("discarded_samples_total", "counter", "Samples dropped at the end of a session short of a whole hop.",
+               [("", Double(current.discardedSamples))])
         metric("segments_lost_total", "counter", "Segments dropped because the backlog overflowed.", [("", Double(current.segmentsLost))])
         metric("connections_refused_total", "counter", "WebSocket connections refused (token, origin, host, limits).", [("", Double(refusedConnections))])
         return lines.joined(separator: "\n") + "\n"

@@ -125,7 +125,6 @@ extension StreamServer {
         messagesSent += 1
         if message.isFrame {
             framesSent += 1
-            session.framesSent += 1
         }
         if session.hasOutgoing { lws_callback_on_writable(wsi) }
         return 0

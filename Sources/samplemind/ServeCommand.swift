@@ -320,7 +320,11 @@ struct ServeCommand: ParsableCommand {
                 analysisMaxSeconds: Double(counters.analysisNanosecondsMax.load(ordering: .relaxed)) / 1e9,
                 engineQueueDrops: queue.droppedFrames.load(ordering: .relaxed) + queue.droppedEvents.load(ordering: .relaxed),
                 degradedReasons: storage?.problem.map { [$0] } ?? [])
+            status.capturedFrames = engine.capture.capturedFrames.load(ordering: .relaxed)
+            status.discontinuities = counters.discontinuities.load(ordering: .relaxed)
+            status.discardedSamples = counters.discardedSamples.load(ordering: .relaxed)
             if let storage {
+                status.segmentsExpired = storage.segmentsExpired.load(ordering: .relaxed)
                 status.segmentsStored = storage.segmentsStored.load(ordering: .relaxed)
                 status.storageWriteFailures = storage.writeFailures.load(ordering: .relaxed)
                 status.storageBacklog = storage.backlogCount.load(ordering: .relaxed)

@@ -142,6 +142,9 @@ final class StreamProtocolTests: XCTestCase {
         XCTAssertTrue(floodClose == nil || floodClose?.code == 1008, "closed with 1008, got \(String(describing: floodClose))")
         let metrics = try httpGet(port: daemon.port, path: "/metrics").body
         XCTAssertTrue(metrics.contains("samplemind_clients_closed_total{reason=\"flood\"} 1"), metrics)
+        let inputFrames = metrics.split(separator: "\n").first { $0.hasPrefix("samplemind_input_frames_total ") }
+        XCTAssertGreaterThan(Int(inputFrames?.split(separator: " ").last ?? "0") ?? 0, 0, "the input's frames are counted")
+        XCTAssertTrue(metrics.contains("samplemind_discontinuities_total 0\n"))
         XCTAssertTrue(metrics.contains("samplemind_clients_closed_total{reason=\"binary_message\"} 1"))
         XCTAssertTrue(metrics.contains("samplemind_clients_closed_total{reason=\"message_too_large\"} 2"))
 
