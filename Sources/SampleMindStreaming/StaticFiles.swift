@@ -29,6 +29,12 @@ struct StaticFiles {
         return path
     }
 
+    /// Sent with every file: the dashboard may load only its own files and talk only to this server,
+    /// may not be framed by another site, and its files are not sniffed as another type.
+    static let securityHeaders = "content-security-policy: default-src 'self'; connect-src 'self'; img-src 'self'; "
+        + "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'\r\n"
+        + "x-content-type-options: nosniff\r\nreferrer-policy: no-referrer\r\ncache-control: no-cache\r\n"
+
     static func mimeType(for path: String) -> String {
         switch (path as NSString).pathExtension.lowercased() {
         case "html": return "text/html; charset=utf-8"

@@ -35,7 +35,8 @@ extension StreamServer {
         guard let files, let file = files.file(for: path) else {
             return respond(wsi, .error(404, code: "not_found", message: "no such file"))
         }
-        let result = lws_serve_http_file(wsi, file, StaticFiles.mimeType(for: file), nil, 0)
+        let headers = StaticFiles.securityHeaders
+        let result = lws_serve_http_file(wsi, file, StaticFiles.mimeType(for: file), headers, Int32(headers.utf8.count))
         if result < 0 { return -1 }
         if result > 0, lws_http_transaction_completed(wsi) != 0 { return -1 }
         return 0

@@ -1,16 +1,17 @@
 import Foundation
 
-/// Sections (speed, accuracy, live, latency; default speed and accuracy) and options: --corpus DIR,
+/// Sections (speed, accuracy, live, latency, stream, segments, dashboard; default speed and accuracy) and options: --corpus DIR,
 /// --scorer FILE, --baseline FILE, --python PATH, --speed-seconds N, --keep DIR, --live-minutes N,
-/// --soak-hours N, --latency-seconds N, --stream-seconds N.
+/// --soak-hours N, --latency-seconds N, --stream-seconds N, --dashboard-seconds N.
 struct BenchArguments {
-    enum Section: String { case speed, accuracy, live, latency, stream, segments }
+    enum Section: String { case speed, accuracy, live, latency, stream, segments, dashboard }
 
     var sections: [Section] = []
     var liveMinutes = 10.0
     var soakHours = 24.0
     var latencySeconds = 60.0
     var streamSeconds = 20.0
+    var dashboardSeconds = 30.0
     var corpus = "../shared/corpus"
     var scorer = "../shared/eval/score.py"
     var baseline = "../shared/eval/baseline.md"
@@ -39,6 +40,7 @@ struct BenchArguments {
             case "--soak-hours": soakHours = Double(value) ?? soakHours
             case "--latency-seconds": latencySeconds = Double(value) ?? latencySeconds
             case "--stream-seconds": streamSeconds = Double(value) ?? streamSeconds
+            case "--dashboard-seconds": dashboardSeconds = Double(value) ?? dashboardSeconds
             default: fatalError("samplemind-bench: unknown option \(word)")
             }
         }

@@ -12,15 +12,17 @@ final class ServingDaemon {
     let port: Int
     let expected: FileAnalysisResult
 
-    init(seconds: Double = 14, speed: Double = 1, loop: Bool = false, extra: [String] = [], in scratch: ScratchDirectory) throws {
+    init(seconds: Double = 14, speed: Double = 1, loop: Bool = false, port: Int = 0, extra: [String] = [],
+         environment: [String: String] = [:], in scratch: ScratchDirectory) throws {
         let song = Percussion.drumPattern(bpm: 120, seconds: seconds, sampleRate: 48_000)
             .mixed(with: Harmony.progression(tonic: 9, minor: true, seconds: seconds, sampleRate: 48_000))
         let path = scratch.file("song.wav")
         try AudioFileWriter.write(song.samples, sampleRate: 48_000, channelCount: 1, to: path, encoding: .wavFloat)
         expected = try FileAnalysis.run(path: path)
-        var arguments = ["serve", "--input", "file", "--file", path, "--speed", "\(speed)", "--port", "0", "--realtime-priority", "0"]
+        var arguments = ["serve", "--input", "file", "--file", path, "--speed", "\(speed)", "--port", "\(port)", "--realtime-priority", "0"]
         if loop { arguments.append("--loop") }
-        process = try ChildProcess(SampleMindBinary.url.path, arguments + extra, label: "daemon", in: scratch)
+        process = try ChildProcess(SampleMindBinary.url.path, arguments + extra, environment: environment,
+                                   label: "daemon-\(UUID().uuidString.prefix(8))", in: scratch)
         guard process.waitFor("listening on http://", timeout: 10),
               let line = process.errors.split(separator: "\n").first(where: { $0.contains("listening on http://") }),
               let address = line.components(separatedBy: "http://").dropFirst().first?.split(separator: "/").first,
