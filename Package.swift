@@ -31,6 +31,7 @@ let package = Package(
         systemLibrary("CALSA", pkgConfig: "alsa", apt: "libasound2-dev"),
         systemLibrary("CWebSockets", pkgConfig: "libwebsockets", apt: "libwebsockets-dev"),
         systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
+        systemLibrary("CLo", pkgConfig: "liblo", apt: "liblo-dev"),
 
         // Signal processing building blocks: FFT, windows, filter banks.
         .target(name: "SampleMindDSP", dependencies: ["CFFTW"], swiftSettings: realTimeSettings),
@@ -47,7 +48,7 @@ let package = Package(
         // The analysis thread: capture channel in, frames and events out to consumers' queues.
         .target(
             name: "SampleMindEngine",
-            dependencies: ["SampleMindAnalysis", "SampleMindCapture", "SampleMindRealtime"],
+            dependencies: ["SampleMindAnalysis", "SampleMindCapture", "SampleMindRealtime", "SampleMindProtocol"],
             swiftSettings: realTimeSettings
         ),
         // The network face: WebSocket stream, HTTP API and static files on libwebsockets.
@@ -70,12 +71,17 @@ let package = Package(
         .target(name: "SampleMindProtocol", dependencies: ["SampleMindAnalysis"]),
         // Running the analyzer over a whole file and reporting what it emitted.
         .target(name: "SampleMindOffline", dependencies: ["SampleMindAnalysis", "SampleMindAudioFile"]),
+        // Performer outputs: OSC (liblo) out and in, and the MIDI clock's driver.
+        .target(
+            name: "SampleMindPerformance",
+            dependencies: ["SampleMindEngine", "SampleMindProtocol", "SampleMindRealtime", "CLo"]
+        ),
         .executableTarget(
             name: "samplemind",
-            dependencies: [
+            dependencies: ["SampleMindPerformance",
                 "SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
                 "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming", "SampleMindService", "SampleMindConfiguration", "SampleMindStorage",
-                "CFFTW", "CSndFile", "CEbur128", "CJACK", "CALSA", "CWebSockets", "CSQLite",
+                "CFFTW", "CSndFile", "CEbur128", "CJACK", "CALSA", "CWebSockets", "CSQLite", "CLo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

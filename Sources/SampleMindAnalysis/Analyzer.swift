@@ -36,6 +36,9 @@ public final class Analyzer {
     private let key: KeyTracker
     private var hopIndex = 0
     private var lastReportedBPM: Float = 0
+    /// A tempo held from the stage (locked or tapped), 0 when the tracker's own estimate is used.
+    private var heldBPM: Float = 0
+    private var taps = TapTempo()
 
     /// Sets everything up for one stream. Not real-time safe: allocates and plans FFTs.
     public init(configuration: AnalyzerConfiguration) throws(AnalysisError) {
@@ -113,26 +116,75 @@ public final class Analyzer {
         hopIndex += 1
     }
 
-    private func trackTempoAndBeats(onsetDetected: Bool) {
-        if tempo.process(onsets.detectionValue, onsetDetected: onsetDetected) {
-            let bpm = tempo.bpm
-            let changed = bpm > 0 && (lastReportedBPM == 0 || abs(bpm - lastReportedBPM) > 0.02 * lastReportedBPM)
-            if changed || (bpm == 0 && lastReportedBPM != 0) {
-                // A change of tempo wins once about half of the tracker's history holds the new
-                // tempo, so the music most likely changed that long ago.
-                let wasKnown = lastReportedBPM > 0 && bpm > 0
-                lastReportedBPM = bpm
-                let changedAt = wasKnown ? max(0, frame.timeSeconds - TempoTracker.historySeconds / 2) : frame.timeSeconds
-                events.append(.tempo(timeSeconds: changedAt, bpm: bpm, confidence: tempo.confidence))
-            }
+    /// Applies a control from the stage before the next hop (the `tempo` event it causes comes
+    /// with that hop). Real-time safe. Returns false when it could not apply (`lock` while no tempo
+    /// is known, a meter out of range).
+    @discardableResult
+    public func apply(_ control: StageControl) -> Bool {
+        switch control {
+        case .tap:
+            guard let bpm = taps.tap(at: frame.timeSeconds) else { return true }
+            heldBPM = bpm
+            beats.alignBeat(periodFrames: periodFrames(bpm))
+        case .lock:
+            guard currentBPM > 0 else { return false }
+            heldBPM = currentBPM
+        case .unlock:
+            heldBPM = 0
+        case .downbeat:
+            beats.markDownbeat(periodFrames: periodFrames(currentBPM))
+        case .meter(let count):
+            guard StageControl.meterRange.contains(count) else { return false }
+            beats.setMeter(count)
+        case .reset:
+            heldBPM = 0
+            taps.reset()
+            tempo.reset()
+            beats.reset()
+            beats.setMeter(configuration.beatsPerBar)
         }
-        frame.tempoBPM = tempo.bpm
-        frame.tempoConfidence = tempo.confidence
+        return true
+    }
+
+    private var currentBPM: Float { heldBPM > 0 ? heldBPM : tempo.bpm }
+
+    private func periodFrames(_ bpm: Float) -> Float { bpm > 0 ? Float(60 * configuration.frameRate) / bpm : 0 }
+
+    /// A `tempo` event when the tempo moved by more than 2 % or became (un)known.
+    private func reportTempoIfChanged(_ bpm: Float, confidence: Float, changedAt: Double? = nil) {
+        let changed = bpm > 0 && (lastReportedBPM == 0 || abs(bpm - lastReportedBPM) > 0.02 * lastReportedBPM)
+        guard changed || (bpm == 0 && lastReportedBPM != 0) else { return }
+        lastReportedBPM = bpm
+        events.append(.tempo(timeSeconds: changedAt ?? frame.timeSeconds, bpm: bpm, confidence: confidence))
+    }
+
+    private func trackTempoAndBeats(onsetDetected: Bool) {
+        if tempo.process(onsets.detectionValue, onsetDetected: onsetDetected), heldBPM == 0 {
+            // A change of tempo wins once about half of the tracker's history holds the new
+            // tempo, so the music most likely changed that long ago.
+            let wasKnown = lastReportedBPM > 0 && tempo.bpm > 0
+            let changedAt = wasKnown ? max(0, frame.timeSeconds - TempoTracker.historySeconds / 2) : frame.timeSeconds
+            reportTempoIfChanged(tempo.bpm, confidence: tempo.confidence, changedAt: changedAt)
+        }
+        if heldBPM > 0 { reportTempoIfChanged(heldBPM, confidence: 1) }
+        let bpm = currentBPM
+        frame.tempoBPM = bpm
+        frame.tempoConfidence = heldBPM > 0 ? 1 : tempo.confidence
+        frame.tempoLocked = heldBPM > 0
+        let period = periodFrames(bpm)
         if let beat = beats.process(
-            odf: onsets.detectionValue, lowFrequencyFlux: onsets.lowFrequencyFlux, periodFrames: tempo.beatPeriodFrames)
+            odf: onsets.detectionValue, lowFrequencyFlux: onsets.lowFrequencyFlux, periodFrames: period)
         {
             events.append(.beat(timeSeconds: detectionTime(ofHop: hopIndex), index: beat.index,
-                                barPosition: beat.barPosition, tempoBPM: tempo.bpm))
+                                barPosition: beat.barPosition, tempoBPM: bpm))
+        }
+        frame.beatsPerBar = Int8(beats.beatsPerBar)
+        if let next = beats.nextBeat(periodFrames: period) {
+            frame.nextBeatSeconds = detectionTime(ofHop: hopIndex + next.framesAhead)
+            frame.nextBeatIndex = next.index
+            frame.nextBeatBarPosition = Int8(next.barPosition)
+        } else {
+            frame.nextBeatSeconds = -1
         }
     }
 

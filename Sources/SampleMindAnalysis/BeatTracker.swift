@@ -16,8 +16,10 @@ final class BeatTracker {
     static let downbeatMemory: Float = 0.95
     static let downbeatSwitchRatio: Float = 1.25
 
+    static let maximumBeatsPerBar = StageControl.meterRange.upperBound
+
     let frameRate: Double
-    let beatsPerBar: Int
+    private(set) var beatsPerBar: Int
     private let score: UnsafeMutableBufferPointer<Float>
     private var scoreHead = 0
     private let future: UnsafeMutableBufferPointer<Float>
@@ -31,6 +33,8 @@ final class BeatTracker {
     private var framesSinceBeat = 0
     private(set) var beatCount = 0
     private var downbeatSlot = 0
+    /// Set from the stage: the downbeat stays where the performer put it.
+    private var downbeatFixed = false
 
     /// Not real-time safe: allocates.
     init(frameRate: Double, beatsPerBar: Int) {
@@ -43,7 +47,7 @@ final class BeatTracker {
         future.initialize(repeating: 0)
         weights = .allocate(capacity: 2 * maximumPeriod + 2)
         weights.initialize(repeating: 0)
-        barEnergy = .allocate(capacity: beatsPerBar)
+        barEnergy = .allocate(capacity: Self.maximumBeatsPerBar)
         barEnergy.initialize(repeating: 0)
     }
 
@@ -101,11 +105,64 @@ final class BeatTracker {
         // equal accents (kick on 1 and 3) keeps its bar instead of flipping between them.
         var strongest = downbeatSlot
         for i in 0..<beatsPerBar where barEnergy[i] > barEnergy[strongest] { strongest = i }
-        if barEnergy[strongest] > barEnergy[downbeatSlot] * Self.downbeatSwitchRatio { downbeatSlot = strongest }
-        let position = (slot - downbeatSlot + beatsPerBar) % beatsPerBar + 1
+        if !downbeatFixed, barEnergy[strongest] > barEnergy[downbeatSlot] * Self.downbeatSwitchRatio { downbeatSlot = strongest }
+        let position = barPosition(ofBeat: beatCount)
         beatCount += 1
         framesSinceBeat = 0
         return Beat(index: beatCount - 1, barPosition: position)
+    }
+
+    private func barPosition(ofBeat index: Int) -> Int {
+        (index % beatsPerBar - downbeatSlot + beatsPerBar) % beatsPerBar + 1
+    }
+
+    /// The next beat, as predicted after this frame: how many frames after this one it will be
+    /// reported, its index and bar position; nil while there is no tempo or no beat yet.
+    func nextBeat(periodFrames: Float) -> (framesAhead: Int, index: Int, barPosition: Int)? {
+        guard periodFrames > 0 else { return nil }
+        let ahead: Int
+        if framesToBeat >= 0 {
+            ahead = framesToBeat + 1
+        } else if beatCount > 0 {
+            // Not predicted yet: one period after the last beat.
+            ahead = max(1, Int(periodFrames.rounded()) - framesSinceBeat)
+        } else {
+            return nil
+        }
+        return (ahead, beatCount, barPosition(ofBeat: beatCount))
+    }
+
+    // MARK: Controls from the stage (real-time safe)
+
+    /// The beat nearest to now becomes the first of its bar, and stays so: the latest one, or the
+    /// coming one when the performer is early (in the second half of the period).
+    func markDownbeat(periodFrames: Float) {
+        let early = periodFrames > 0 && beatCount > 0 && Float(framesSinceBeat) > periodFrames / 2
+        downbeatSlot = (early ? beatCount : max(0, beatCount - 1)) % beatsPerBar
+        downbeatFixed = true
+    }
+
+    /// A new meter; the bar is counted from the latest beat again (or found anew when not fixed).
+    func setMeter(_ count: Int) {
+        beatsPerBar = min(max(count, 1), Self.maximumBeatsPerBar)
+        for i in 0..<Self.maximumBeatsPerBar { barEnergy[i] = 0 }
+        downbeatSlot = downbeatFixed ? max(0, beatCount - 1) % beatsPerBar : 0
+    }
+
+    /// The next beat one period after now (a tap): the prediction resumes after that beat.
+    func alignBeat(periodFrames: Float) {
+        framesToBeat = max(0, Int(periodFrames.rounded()) - 1)
+        framesToPrediction = -1
+    }
+
+    /// Forgets the beat phase and the bar (beat indices keep counting).
+    func reset() {
+        for i in 0..<score.count { score[i] = 0 }
+        for i in 0..<Self.maximumBeatsPerBar { barEnergy[i] = 0 }
+        framesToBeat = -1
+        framesToPrediction = -1
+        downbeatSlot = 0
+        downbeatFixed = false
     }
 
     private func pushScore(_ value: Float) {

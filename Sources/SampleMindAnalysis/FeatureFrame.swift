@@ -33,6 +33,15 @@ public struct FeatureFrame: Sendable, BitwiseCopyable {
     /// Tempo in BPM, 0 while unknown.
     public var tempoBPM: Float = 0
     public var tempoConfidence: Float = 0
+    /// Whether the tempo was locked (or tapped) from the stage.
+    public var tempoLocked = false
+    /// The next beat as predicted now: its stream time (−1 while there is no beat to predict),
+    /// running index and position in the bar. Outputs that must deliver beats ahead of time use it.
+    public var nextBeatSeconds: Double = -1
+    public var nextBeatIndex: Int = 0
+    public var nextBeatBarPosition: Int8 = 1
+    /// The meter in use: the configured one, or the one set from the stage.
+    public var beatsPerBar: Int8 = 4
     /// Index of the current key (see ``MusicalKey/init(index:)``), −1 while unknown. In the first
     /// seconds of music it is provisional (no key event yet) and its confidence is scaled down.
     public var keyIndex: Int8 = -1

@@ -122,6 +122,23 @@ final class TempoTracker {
         autocorrelation.deallocate()
     }
 
+    /// Forgets everything heard (a reset from the stage). Real-time safe.
+    func reset() {
+        for s in 0..<stateCount { belief[s] = 1 / Float(stateCount) }
+        for i in 0..<odf.count {
+            odf[i] = 0
+            onsetFlags[i] = 0
+        }
+        recentOnsets = 0
+        framesSinceOnset = Int.max / 2
+        locked = false
+        odfHead = 0
+        odfCount = 0
+        framesSinceUpdate = 0
+        bpm = 0
+        confidence = 0
+    }
+
     /// Takes one ODF value and whether the onset detector fired on this frame; returns true when
     /// the estimate was updated. Real-time safe: no allocation, locks or system calls.
     func process(_ value: Float, onsetDetected: Bool) -> Bool {

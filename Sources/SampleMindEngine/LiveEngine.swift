@@ -43,6 +43,7 @@ public final class LiveEngine: @unchecked Sendable {
     /// Real-time scheduling as granted, set once the thread has started.
     public private(set) var scheduling: RealtimeThread.Scheduling?
     private var consumers: [OutputQueue] = []
+    private var controlSources: [ControlQueue] = []
     private let log: LogSink
     private let stopRequested = Atomic<Bool>(false)
     private let stallRequested = Atomic<Bool>(false)
@@ -77,6 +78,14 @@ public final class LiveEngine: @unchecked Sendable {
     }
 
     public var outputQueues: [OutputQueue] { consumers }
+
+    /// Adds a source of stage controls (tap, lock, …); call before ``start()``. One producer thread each.
+    public func addControlSource(name: String) -> ControlQueue {
+        precondition(thread == nil, "control sources are added before the engine starts")
+        let queue = ControlQueue(name: name, counters: counters)
+        controlSources.append(queue)
+        return queue
+    }
 
     /// Starts the analysis thread. Not real-time safe: call during set-up.
     public func start() throws(InputError) {
@@ -144,6 +153,9 @@ public final class LiveEngine: @unchecked Sendable {
 
     private func analyse(_ analyzer: Analyzer, block: UnsafeMutablePointer<Float>, hopEnd: Int) {
         counters.applyRequestedReset()
+        for source in controlSources {
+            while let control = source.queue.pop() { analyzer.apply(control) }
+        }
         let started = MonotonicClock.nanoseconds()
         analyzer.process(UnsafeBufferPointer(start: block, count: analyzer.samplesPerBlock))
         counters.recordAnalysis(nanoseconds: Int(MonotonicClock.nanoseconds() - started))
@@ -152,6 +164,7 @@ public final class LiveEngine: @unchecked Sendable {
         counters.tempoBits.store(frame.tempoBPM.bitPattern, ordering: .relaxed)
         counters.keyIndex.store(Int(frame.keyIndex), ordering: .relaxed)
         frame.timeSeconds += streamOffset
+        if frame.nextBeatSeconds >= 0 { frame.nextBeatSeconds += streamOffset }
         lastStreamTime = frame.timeSeconds
         let wall = sessionWallStart + (frame.timeSeconds - sessionStreamStart)
         for event in analyzer.events {

@@ -15,7 +15,7 @@ public struct FrameFields: OptionSet, Sendable, Hashable {
     public static let spectrum = FrameFields(rawValue: 1 << 3)
     public static let chroma = FrameFields(rawValue: 1 << 4)
     public static let mfcc = FrameFields(rawValue: 1 << 5)
-    /// tempo_confidence, key_confidence, tuning_cents
+    /// tempo_confidence, key_confidence, tuning_cents, tempo_locked, beats_per_bar, next_beat_t
     public static let tracking = FrameFields(rawValue: 1 << 6)
     public static let all: FrameFields = [.levels, .loudness, .spectral, .spectrum, .chroma, .mfcc, .tracking]
 }
@@ -47,6 +47,8 @@ public enum FrameJSON {
         if fields.contains(.tracking) {
             out += ",\"tempo_confidence\":\(rounded(frame.tempoConfidence, 3))"
             out += ",\"key_confidence\":\(rounded(frame.keyConfidence, 3)),\"tuning_cents\":\(rounded(frame.tuningCents, 1))"
+            out += ",\"tempo_locked\":\(frame.tempoLocked),\"beats_per_bar\":\(frame.beatsPerBar)"
+            out += ",\"next_beat_t\":" + (frame.nextBeatSeconds >= 0 ? rounded(frame.nextBeatSeconds, 4) : "null")
         }
         if fields.contains(.chroma) { out += ",\"chroma\":" + list(frame.chroma, digits: 3) }
         if fields.contains(.mfcc) { out += ",\"mfcc\":" + list(frame.mfcc, digits: 2) }

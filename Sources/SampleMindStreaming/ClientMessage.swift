@@ -1,4 +1,5 @@
 import Foundation
+import SampleMindAnalysis
 import SampleMindProtocol
 
 /// The features a client can subscribe to; each adds its fields to `frame` messages.
@@ -47,6 +48,8 @@ public struct Subscription: Sendable, Equatable {
 public enum ClientMessage: Sendable, Equatable {
     case subscribe(Subscription)
     case ping(id: String?)
+    /// A stage control: `{"type":"control","command":"tap"}`, `{"type":"control","command":"meter","value":3}`.
+    case control(StageControl)
 
     /// A refusal: a stable code and a sentence for people.
     public struct Refusal: Error, Sendable, Equatable {
@@ -61,6 +64,8 @@ public enum ClientMessage: Sendable, Equatable {
         var max_fps: Double?
         var binary_spectrum: Bool?
         var id: String?
+        var command: String?
+        var value: Double?
     }
 
     /// Parses one text message. Pure and total: any bytes give a message or a refusal.
@@ -81,15 +86,24 @@ public enum ClientMessage: Sendable, Equatable {
         switch type {
         case "subscribe": return subscription(from: fields).map { .subscribe($0) }
         case "ping": return .success(.ping(id: fields.id.map { String($0.prefix(64)) }))
+        case "control":
+            guard let command = fields.command else {
+                return .failure(Refusal(code: "bad_message",
+                                        message: "a control needs a \"command\": \(StageControl.commandNames.joined(separator: ", "))"))
+            }
+            return StageControl.parse(command: command, value: fields.value)
+                .map { .control($0) }
+                .mapError { Refusal(code: $0.code, message: $0.message) }
         default:
-            return .failure(Refusal(code: "unknown_type", message: "unknown message type \"\(type.prefix(40))\"; use subscribe or ping"))
+            return .failure(Refusal(code: "unknown_type", message: "unknown message type \"\(type.prefix(40))\"; use subscribe, ping or control"))
         }
     }
 
     private static func refusal(forField name: String) -> Refusal {
         let expected: String
         switch name {
-        case "type", "id": expected = "a string"
+        case "type", "id", "command": expected = "a string"
+        case "value": expected = "a number"
         case "features": expected = "a list of feature names"
         case "max_fps": expected = "a number from 1 to 120"
         case "binary_spectrum": expected = "true or false"

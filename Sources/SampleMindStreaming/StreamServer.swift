@@ -28,6 +28,8 @@ public final class StreamServer: @unchecked Sendable {
     let files: StaticFiles?
     /// Extra /v1 endpoints; set before ``start()``.
     public var api: HTTPAPI?
+    /// Where `control` messages go (tap, lock, …); set before ``start()``. Without it they are refused.
+    public var controls: ControlQueue?
     /// The port actually listened on (useful with port 0).
     public private(set) var port = 0
 

@@ -109,6 +109,12 @@ extension StreamServer {
         Array(("\"type\":\"pong\",\"id\":" + (id.map(FrameJSON.quoted) ?? "null") + timestamps() + "}").utf8)
     }
 
+    /// `{"type":"control_ack","command":"meter","value":3,…}`: the control was queued for the next hop.
+    func controlAcknowledgementBody(_ control: StageControl) -> [UInt8] {
+        let value = control.value.map { ",\"value\":\($0)" } ?? ""
+        return Array(("\"type\":\"control_ack\",\"command\":\"\(control.name)\"" + value + timestamps() + "}").utf8)
+    }
+
     func pingBody() -> [UInt8] { Array(("\"type\":\"ping\"" + timestamps() + "}").utf8) }
 
     private func timestamps() -> String {

@@ -83,6 +83,15 @@ extension StreamServer {
             send(subscribedBody(subscription), to: session)
         case .success(.ping(let id)):
             send(pongBody(id: id), to: session)
+        case .success(.control(let control)):
+            guard let controls else {
+                send(errorBody("not_available", "this server takes no stage controls"), to: session)
+                break
+            }
+            switch controls.submit(control) {
+            case .success: send(controlAcknowledgementBody(control), to: session)
+            case .failure(let refusal): send(errorBody(refusal.code, refusal.message), to: session)
+            }
         case .failure(let refusal):
             send(errorBody(refusal.code, refusal.message), to: session)
         }

@@ -5,6 +5,7 @@ import SampleMindAudioFile
 import SampleMindCapture
 import SampleMindConfiguration
 import SampleMindEngine
+import SampleMindPerformance
 import SampleMindProtocol
 import SampleMindRealtime
 import SampleMindService
@@ -96,6 +97,21 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Do not store segments. [storage.enabled]")
     var noStorage = false
 
+    @Option(help: "Beats per bar, for bar positions (1–16). [analysis.beats_per_bar]")
+    var meter: Int?
+
+    @Option(name: .customLong("osc"), help: "Send OSC to HOST:PORT, or HOST:PORT@LEADms (repeatable). [osc.targets]")
+    var oscTargets: [String] = []
+
+    @Option(help: "Send beats this many milliseconds early over OSC (0–500). [osc.lead_ms]")
+    var leadMs: Int?
+
+    @Option(help: "Take stage controls over OSC on this UDP port (0: off). [osc.listen_port]")
+    var oscListenPort: Int?
+
+    @Flag(help: "Send MIDI clock on the JACK MIDI port CLIENT:midi_clock. [midi.clock]")
+    var midiClock = false
+
     @Option(help: "Least important messages logged: debug, info, warning, error. [log.level]")
     var logLevel: String?
 
@@ -132,6 +148,11 @@ struct ServeCommand: ParsableCommand {
         if noServer { values["server.enabled"] = .boolean(false) }
         if let db { values["storage.path"] = .string(db) }
         if noStorage { values["storage.enabled"] = .boolean(false) }
+        if let meter { values["analysis.beats_per_bar"] = .integer(meter) }
+        if !oscTargets.isEmpty { values["osc.targets"] = .strings(oscTargets) }
+        if let leadMs { values["osc.lead_ms"] = .integer(leadMs) }
+        if let oscListenPort { values["osc.listen_port"] = .integer(oscListenPort) }
+        if midiClock { values["midi.clock"] = .boolean(true) }
         if let logLevel { values["log.level"] = .string(logLevel) }
         if let logFormat { values["log.format"] = .string(logFormat) }
         return values
@@ -160,6 +181,7 @@ struct ServeCommand: ParsableCommand {
         let realtimePriority = Int32(options.integer("analysis.realtime_priority"))
         var settings = LiveEngine.Settings()
         settings.realtimePriority = realtimePriority > 0 ? realtimePriority : nil
+        settings.beatsPerBar = options.integer("analysis.beats_per_bar")
         if realtimePriority > 0, let refusal = RealtimeThread.lockMemory() {
             log(.warning, "could not lock memory (\(refusal)); page faults may delay analysis. Raise LimitMEMLOCK to avoid it")
         }
@@ -178,7 +200,14 @@ struct ServeCommand: ParsableCommand {
         }
         let server = options.boolean("server.enabled")
             ? try makeServer(options, engine: engine, source: source, settings: settings, box: box, storage: writer, log: log) : nil
+        server?.controls = engine.addControlSource(name: "websocket")
+        let performance: PerformerOutputs
+        do { performance = try PerformerOutputs.make(options, engine: engine, log: log) } catch {
+            StandardError.write("samplemind: configuration: \(error)")
+            throw ExitCode(ConfigurationError.exitStatus)
+        }
         try engine.start()
+        performance.start()
         writer?.start()
         do { try source.start(into: engine.capture, log: log) } catch {
             // Inputs throw only when their configuration cannot work (EX_CONFIG).
@@ -227,6 +256,7 @@ struct ServeCommand: ParsableCommand {
         notifier.notify("STOPPING=1")
         source.stop()
         engine.stop()
+        performance.stop()
         // The open segment is closed and everything queued is written before the stream closes.
         writer?.stop()
         server?.stop()
