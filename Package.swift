@@ -114,6 +114,11 @@ let package = Package(
         ),
         .testTarget(name: "SampleMindConfigurationTests", dependencies: ["SampleMindConfiguration"]),
         .testTarget(
+            name: "SampleMindPerformanceTests",
+            dependencies: ["samplemind", "SampleMindPerformance", "SampleMindRealtime", "SampleMindAnalysis", "SampleMindProtocol",
+                           "SampleMindSynthesis", "SampleMindAudioFile", "SampleMindTestSupport"]
+        ),
+        .testTarget(
             name: "SampleMindStorageTests",
             dependencies: ["SampleMindStorage", "SampleMindAnalysis", "SampleMindEngine", "SampleMindSynthesis"]
         ),

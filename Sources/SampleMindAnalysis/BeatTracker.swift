@@ -202,7 +202,8 @@ final class BeatTracker {
         let past = score.count
         for i in 0..<past { future[i] = score[(scoreHead + i) % past] }
         let ahead = Int(period.rounded())
-        var bestValue: Float = -1, bestOffset = ahead / 2
+        // With nothing in the score (silence, or only taps so far) the beat stays one period after the last.
+        var bestValue: Float = 1e-12, bestOffset = min(ahead - 1, max(0, ahead - framesSinceBeat))
         let centre = period / 2, width = period / 2
         for step in 0..<ahead {
             let position = past + step

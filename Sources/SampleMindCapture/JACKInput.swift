@@ -13,11 +13,23 @@ public final class JACKInput: AudioInput, @unchecked Sendable {
     public let connectPatterns: [String]
     /// The longest period the callback takes; longer ones are dropped and counted.
     static let maximumPeriodFrames = 8_192
+    /// The MIDI clock's port: CLIENT:midi_clock.
+    public static let clockPortName = "midi_clock"
+    /// The beat grid for the MIDI clock, or nil when there is no clock port.
+    public let clockSchedule: ClockSchedule?
 
     private let stopFlag = StopFlag()
     private var control: pthread_t?
     private var client: OpaquePointer?
     private var ports: [OpaquePointer] = []
+    private var clockPort: OpaquePointer?
+    private var clock = MIDIClockGenerator()
+    /// Frames captured in the current session, and the sessions started (the engine counts the same).
+    private var sessionFrames = 0
+    private var sessionCount = 0
+    private let midiBytes: UnsafeMutablePointer<UInt8>
+    /// MIDI messages JACK had no room for in a period (counted, not retried).
+    public let midiMessagesLost = Atomic<Int>(0)
     /// Capture-thread state, touched only by the process callback (and set up before activation).
     private var channel: CaptureChannel?
     private var portBuffers: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>
@@ -33,7 +45,9 @@ public final class JACKInput: AudioInput, @unchecked Sendable {
         "JACK client '\(clientName)' (\(channelCount) input port\(channelCount == 1 ? "" : "s"))"
     }
 
-    public init(clientName: String = "samplemind", channelCount: Int = 2, connectPatterns: [String] = []) throws(InputError) {
+    /// `clockSchedule`: also open a JACK MIDI output with a MIDI clock following that schedule.
+    public init(clientName: String = "samplemind", channelCount: Int = 2, connectPatterns: [String] = [],
+                clockSchedule: ClockSchedule? = nil) throws(InputError) {
         guard !clientName.isEmpty, clientName.utf8.count <= Int(jack_client_name_size()) - 1 else {
             throw InputError("JACK client name '\(clientName)' must be 1–\(jack_client_name_size() - 1) bytes")
         }
@@ -43,12 +57,15 @@ public final class JACKInput: AudioInput, @unchecked Sendable {
         self.clientName = clientName
         self.channelCount = channelCount
         self.connectPatterns = connectPatterns
+        self.clockSchedule = clockSchedule
+        midiBytes = .allocate(capacity: 3)
         portBuffers = .allocate(capacity: channelCount)
         portBuffers.initialize(repeating: nil, count: channelCount)
         interleaved = .allocate(capacity: Self.maximumPeriodFrames * channelCount)
     }
 
     deinit {
+        midiBytes.deallocate()
         portBuffers.deallocate()
         interleaved.deallocate()
     }
@@ -110,6 +127,13 @@ public final class JACKInput: AudioInput, @unchecked Sendable {
                 throw InputError("JACK refused to register input port in_\(index) for client '\(clientName)'")
             }
             registered.append(port)
+        }
+        if clockSchedule != nil {
+            guard let port = jack_port_register(opened, Self.clockPortName, "8 bit raw midi", UInt(JackPortIsOutput.rawValue), 0) else {
+                jack_client_close(opened)
+                throw InputError("JACK refused to register the MIDI clock port \(Self.clockPortName) for client '\(clientName)'")
+            }
+            clockPort = port
         }
         client = opened
         ports = registered
@@ -174,6 +198,7 @@ public final class JACKInput: AudioInput, @unchecked Sendable {
         jack_client_close(client)
         self.client = nil
         ports = []
+        clockPort = nil
         processThread.store(0, ordering: .releasing)
     }
 
@@ -184,8 +209,13 @@ public final class JACKInput: AudioInput, @unchecked Sendable {
         let rate = Double(serverRate.load(ordering: .acquiring))
         if rate != sessionRate {
             sessionRate = rate
+            sessionFrames = 0
+            sessionCount += 1
             channel.startSession(sampleRate: rate, channels: channelCount)
         }
+        let periodStart = sessionFrames
+        sessionFrames += frames
+        if let clockPort { writeClock(port: clockPort, periodStart: periodStart, frames: frames) }
         guard frames <= Self.maximumPeriodFrames else {
             channel.overruns.add(1, ordering: .relaxed)
             channel.droppedFrames.add(frames, ordering: .relaxed)
@@ -204,6 +234,23 @@ public final class JACKInput: AudioInput, @unchecked Sendable {
             }
         }
         channel.write(interleaved, frames: frames)
+    }
+
+    /// This period's MIDI clock messages, at their frame offsets. Real-time safe.
+    private func writeClock(port: OpaquePointer, periodStart: Int, frames: Int) {
+        guard let buffer = jack_port_get_buffer(port, jack_nframes_t(frames)) else { return }
+        jack_midi_clear_buffer(buffer)
+        let plan = clockSchedule?.read()
+        let bytes = midiBytes
+        clock.render(periodStart: periodStart, frames: frames, plan: plan.flatMap { $0.session == sessionCount ? $0 : nil }) { offset, message in
+            let encoded = message.bytes
+            bytes[0] = encoded.0
+            bytes[1] = encoded.1
+            bytes[2] = encoded.2
+            if jack_midi_event_write(buffer, jack_nframes_t(min(offset, frames - 1)), bytes, encoded.count) != 0 {
+                midiMessagesLost.add(1, ordering: .relaxed)
+            }
+        }
     }
 
     fileprivate func sampleRateChanged(_ rate: Int) { serverRate.store(rate, ordering: .releasing) }

@@ -14,6 +14,15 @@ public struct BeatScheduler: Sendable {
         public var barPosition: Int
         public var beatsPerBar: Int
         public var bpm: Float
+
+        public init(index: Int, timeSeconds: Double, wallClockSeconds: Double, barPosition: Int, beatsPerBar: Int, bpm: Float) {
+            self.index = index
+            self.timeSeconds = timeSeconds
+            self.wallClockSeconds = wallClockSeconds
+            self.barPosition = barPosition
+            self.beatsPerBar = beatsPerBar
+            self.bpm = bpm
+        }
     }
 
     public let leadSeconds: Double

@@ -81,7 +81,7 @@ public enum OSCPacket {
             case UInt8(ascii: "d"): arguments.append(.double(value.pointee.d))
             case UInt8(ascii: "h"): arguments.append(.int(Int32(clamping: value.pointee.h)))
             case UInt8(ascii: "s"), UInt8(ascii: "S"):
-                arguments.append(.string(withUnsafePointer(to: &value.pointee.s) { String(cString: $0) }))
+                arguments.append(.string(String(cString: UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))))
             default: return nil
             }
         }

@@ -23,6 +23,10 @@ public struct DaemonStatus: Sendable {
     public var capturedFrames = 0
     public var discontinuities = 0
     public var discardedSamples = 0
+    /// Performer outputs: OSC messages sent and failed by target, OSC controls refused, MIDI messages lost.
+    public var oscTargets: [(target: String, sent: Int, failed: Int)] = []
+    public var oscControlsRefused = 0
+    public var midiMessagesLost = 0
 
     public init(version: String, inputDescription: String, inputState: String, xruns: Int, ringOverruns: Int,
                 analysisHeartbeat: Int, analysisBlocks: Int, analysisMeanSeconds: Double, analysisMaxSeconds: Double,

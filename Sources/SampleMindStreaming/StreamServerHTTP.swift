@@ -148,6 +148,12 @@ extension StreamServer {
         metric("discarded_samples_total", "counter", "Samples dropped at the end of a session short of a whole hop.",
                [("", Double(current.discardedSamples))])
         metric("segments_lost_total", "counter", "Segments dropped because the backlog overflowed.", [("", Double(current.segmentsLost))])
+        metric("osc_messages_sent_total", "counter", "OSC messages sent, by target.",
+               current.oscTargets.map { ("{target=\(FrameJSON.quoted($0.target))}", Double($0.sent)) })
+        metric("osc_send_failures_total", "counter", "OSC messages the network refused (target gone or not listening), by target.",
+               current.oscTargets.map { ("{target=\(FrameJSON.quoted($0.target))}", Double($0.failed)) })
+        metric("osc_controls_refused_total", "counter", "Stage controls over OSC that were refused.", [("", Double(current.oscControlsRefused))])
+        metric("midi_messages_lost_total", "counter", "MIDI clock messages JACK had no room for.", [("", Double(current.midiMessagesLost))])
         metric("connections_refused_total", "counter", "WebSocket connections refused (token, origin, host, limits).", [("", Double(refusedConnections))])
         return lines.joined(separator: "\n") + "\n"
     }

@@ -2,16 +2,25 @@ import SampleMindCapture
 import SampleMindConfiguration
 import SampleMindEngine
 import SampleMindPerformance
+import SampleMindRealtime
+import SampleMindStreaming
 
 /// The daemon's performer outputs, set up from the configuration: the OSC sender and the OSC
 /// control listener (each only when configured).
 struct PerformerOutputs {
     var sender: OSCSender?
     var listener: OSCControlListener?
+    var clock: MIDIClockDriver?
 
     /// Bad targets (malformed, unresolvable) and a listening port that cannot be had are errors here.
-    static func make(_ options: LoadedConfiguration, engine: LiveEngine, log: LogSink) throws(OSCError) -> PerformerOutputs {
+    /// `clockSchedule` is the JACK input's, when the MIDI clock is on.
+    static func make(_ options: LoadedConfiguration, engine: LiveEngine, clockSchedule: ClockSchedule?,
+                     log: LogSink) throws(OSCError) -> PerformerOutputs {
         var outputs = PerformerOutputs()
+        if let clockSchedule {
+            outputs.clock = MIDIClockDriver(schedule: clockSchedule, queue: engine.addConsumer(name: "midi-clock", capacity: 1_024),
+                                            leadMilliseconds: options.integer("midi.lead_ms"))
+        }
         let lead = options.integer("osc.lead_ms")
         var targets: [OSCTarget] = []
         for text in options.strings("osc.targets") {
@@ -39,7 +48,16 @@ struct PerformerOutputs {
         return outputs
     }
 
+    /// The outputs' counters, for /metrics.
+    func report(into status: inout DaemonStatus) {
+        status.oscTargets = (sender?.destinations ?? []).map {
+            ($0.target.description, $0.sent.load(ordering: .relaxed), $0.failed.load(ordering: .relaxed))
+        }
+        status.oscControlsRefused = listener?.refused.load(ordering: .relaxed) ?? 0
+    }
+
     func start() {
+        clock?.start()
         sender?.start()
         listener?.start()
     }
@@ -47,5 +65,6 @@ struct PerformerOutputs {
     func stop() {
         listener?.stop()
         sender?.stop()
+        clock?.stop()
     }
 }

@@ -198,14 +198,20 @@ struct ServeCommand: ParsableCommand {
                 throw ExitCode(ConfigurationError.exitStatus)
             }
         }
-        let server = options.boolean("server.enabled")
-            ? try makeServer(options, engine: engine, source: source, settings: settings, box: box, storage: writer, log: log) : nil
-        server?.controls = engine.addControlSource(name: "websocket")
+        if options.boolean("midi.clock"), !(source is JACKInput) {
+            log(.warning, "midi.clock is on but the input is not JACK, so there is no MIDI clock; start a JACK server or use --input jack")
+        }
         let performance: PerformerOutputs
-        do { performance = try PerformerOutputs.make(options, engine: engine, log: log) } catch {
+        do {
+            performance = try PerformerOutputs.make(options, engine: engine, clockSchedule: (source as? JACKInput)?.clockSchedule, log: log)
+        } catch {
             StandardError.write("samplemind: configuration: \(error)")
             throw ExitCode(ConfigurationError.exitStatus)
         }
+        let server = options.boolean("server.enabled")
+            ? try makeServer(options, engine: engine, source: source, settings: settings, box: box, storage: writer,
+                             performance: performance, log: log) : nil
+        server?.controls = engine.addControlSource(name: "websocket")
         try engine.start()
         performance.start()
         writer?.start()
@@ -330,7 +336,7 @@ struct ServeCommand: ParsableCommand {
 
     private func makeServer(
         _ options: LoadedConfiguration, engine: LiveEngine, source: AudioInput, settings: LiveEngine.Settings, box: ServerBox,
-        storage: StorageWriter?, log: @escaping LogSink
+        storage: StorageWriter?, performance: PerformerOutputs, log: @escaping LogSink
     ) throws -> StreamServer {
         var configuration = Self.streamConfiguration(options)
         configuration.staticDirectory = StreamResources.dashboardDirectory
@@ -360,6 +366,8 @@ struct ServeCommand: ParsableCommand {
                 status.storageBacklog = storage.backlogCount.load(ordering: .relaxed)
                 status.segmentsLost = storage.segmentsLost.load(ordering: .relaxed)
             }
+            performance.report(into: &status)
+            if let jack = source as? JACKInput { status.midiMessagesLost = jack.midiMessagesLost.load(ordering: .relaxed) }
             return status
         }
         do {
@@ -384,12 +392,16 @@ struct ServeCommand: ParsableCommand {
         let jackName = options.string("input.jack.client_name") ?? "samplemind"
         let device = options.string("input.alsa.device") ?? "default"
         func jack() throws(InputError) -> AudioInput {
-            try JACKInput(clientName: jackName, channelCount: channels, connectPatterns: options.strings("input.jack.connect"))
+            try JACKInput(clientName: jackName, channelCount: channels, connectPatterns: options.strings("input.jack.connect"),
+                          clockSchedule: options.boolean("midi.clock") ? ClockSchedule() : nil)
         }
         func alsa() throws(InputError) -> AudioInput {
             try ALSAInput(device: device, sampleRate: options.integer("input.alsa.sample_rate"), channels: channels,
                           periodFrames: options.integer("input.alsa.period_frames"),
                           realtimePriority: priority > 0 ? Int32(priority) : nil)
+        }
+        if options.boolean("midi.clock"), options.string("input.kind") != "jack", options.string("input.kind") != "auto" {
+            throw InputError("midi.clock needs the JACK input (the clock is a JACK MIDI port); use --input jack")
         }
         switch options.string("input.kind") {
         case "jack": return try jack()

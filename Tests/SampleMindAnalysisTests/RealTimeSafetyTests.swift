@@ -40,4 +40,25 @@ final class RealTimeSafetyTests: XCTestCase {
         }
         XCTAssertGreaterThan(events, 40, "onsets, beats and a key change were emitted while measured")
     }
+
+    func testStageControls_neverAllocate() throws {
+        let rate = 48_000.0
+        let music = Percussion.drumPattern(bpm: 120, seconds: 12, sampleRate: rate)
+        let analyzer = try Analyzer(configuration: AnalyzerConfiguration(sampleRate: rate, channelCount: 1))
+        let block = analyzer.samplesPerBlock
+        let controls: [StageControl] = [.tap, .tap, .tap, .lock, .unlock, .downbeat, .meter(3), .meter(7), .reset, .lock]
+        music.samples.withUnsafeBufferPointer { samples in
+            let blocks = samples.count / block
+            for b in 0..<(blocks / 2) {
+                analyzer.process(UnsafeBufferPointer(rebasing: samples[(b * block)..<((b + 1) * block)]))
+            }
+            let allocations = countAllocations {
+                for b in (blocks / 2)..<blocks {
+                    if b % 40 == 0 { analyzer.apply(controls[(b / 40) % controls.count]) }
+                    analyzer.process(UnsafeBufferPointer(rebasing: samples[(b * block)..<((b + 1) * block)]))
+                }
+            }
+            XCTAssertEqual(allocations, 0, "\(allocations) heap allocations while applying stage controls")
+        }
+    }
 }
