@@ -104,7 +104,7 @@ let package = Package(
             name: "SampleMindLiveTests",
             dependencies: [
                 "samplemind", "SampleMindEngine", "SampleMindCapture", "SampleMindOffline", "SampleMindSynthesis",
-                "SampleMindAudioFile", "SampleMindTestSupport",
+                "SampleMindAudioFile", "SampleMindTestSupport", "SampleMindPerformance", "SampleMindRealtime", "SampleMindAnalysis",
             ]
         ),
         .testTarget(

@@ -28,7 +28,8 @@ public final class JACKInput: AudioInput, @unchecked Sendable {
     private var sessionFrames = 0
     private var sessionCount = 0
     private let midiBytes: UnsafeMutablePointer<UInt8>
-    /// MIDI messages JACK had no room for in a period (counted, not retried).
+    /// MIDI clock messages written, and those JACK had no room for in a period (counted, not retried).
+    public let midiMessagesSent = Atomic<Int>(0)
     public let midiMessagesLost = Atomic<Int>(0)
     /// Capture-thread state, touched only by the process callback (and set up before activation).
     private var channel: CaptureChannel?
@@ -249,6 +250,8 @@ public final class JACKInput: AudioInput, @unchecked Sendable {
             bytes[2] = encoded.2
             if jack_midi_event_write(buffer, jack_nframes_t(min(offset, frames - 1)), bytes, encoded.count) != 0 {
                 midiMessagesLost.add(1, ordering: .relaxed)
+            } else {
+                midiMessagesSent.add(1, ordering: .relaxed)
             }
         }
     }

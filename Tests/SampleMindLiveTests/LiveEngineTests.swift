@@ -3,6 +3,8 @@ import Glibc
 import SampleMindAnalysis
 import SampleMindCapture
 import SampleMindEngine
+import SampleMindPerformance
+import SampleMindRealtime
 import SampleMindOffline
 import SampleMindTestSupport
 import XCTest
@@ -63,14 +65,20 @@ final class LiveEngineTests: XCTestCase {
         setenv("JACK_DEFAULT_SERVER", jack.name, 1)
         defer { unsetenv("JACK_DEFAULT_SERVER") }
 
+        // With the MIDI clock and stage controls in use, so their real-time paths are counted too.
         let engine = LiveEngine(log: Self.quiet)
         let queue = engine.addConsumer(name: "test", capacity: 8_192)
+        let controls = engine.addControlSource(name: "test")
+        let schedule = ClockSchedule()
+        let driver = MIDIClockDriver(schedule: schedule, queue: engine.addConsumer(name: "midi-clock"), leadMilliseconds: 10)
         try engine.start()
-        let input = try JACKInput(clientName: "samplemind", channelCount: 1)
+        driver.start()
+        let input = try JACKInput(clientName: "samplemind", channelCount: 1, clockSchedule: schedule)
         try input.start(into: engine.capture, log: Self.quiet)
         defer {
             input.stop()
             engine.stop()
+            driver.stop()
         }
         let player = try jack.play(song.path, into: "samplemind:in_1")
         defer { player.stop(signal: SIGKILL) }
@@ -85,9 +93,13 @@ final class LiveEngineTests: XCTestCase {
         XCTAssertNotEqual(analysisThread, 0)
         let blocksBefore = engine.counters.blocks.load(ordering: .relaxed)
         var eventsWhileMeasured = 0
+        let midiBefore = input.midiMessagesSent.load(ordering: .relaxed)
         let allocations = countAllocations(onThreads: captureThread, analysisThread) {
-            // The test thread sleeps (its own allocations are not counted); the queue is big enough.
-            Thread.sleep(forTimeInterval: 10.2)
+            // The test thread only sends controls and sleeps (its own allocations are not counted).
+            for control in [StageControl.meter(3), .downbeat, .lock, .tap, .unlock, .meter(4), .downbeat, .lock, .unlock, .downbeat] {
+                _ = controls.submit(control)
+                Thread.sleep(forTimeInterval: 1.02)
+            }
         }
         collect(queue, into: &outputs)
         for output in outputs { if case .event = output { eventsWhileMeasured += 1 } }
@@ -96,6 +108,7 @@ final class LiveEngineTests: XCTestCase {
         XCTAssertEqual(allocations, 0, "heap allocations on the JACK process thread and the analysis thread")
         XCTAssertEqual(engine.capture.overruns.load(ordering: .relaxed), 0)
         XCTAssertGreaterThan(eventsWhileMeasured, 30)
+        XCTAssertGreaterThan(input.midiMessagesSent.load(ordering: .relaxed) - midiBefore, 24 * 15, "the MIDI clock ran while counting")
     }
 }
 
