@@ -87,7 +87,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "samplemind-bench",
-            dependencies: ["SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindStorage", "CJACK"]
+            dependencies: ["SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindStorage",
+                           "SampleMindPerformance", "CJACK"]
         ),
 
         .target(

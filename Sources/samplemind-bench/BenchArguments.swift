@@ -1,10 +1,10 @@
 import Foundation
 
-/// Sections (speed, accuracy, live, latency, stream, segments, dashboard; default speed and accuracy) and options: --corpus DIR,
+/// Sections (speed, accuracy, live, latency, stream, segments, dashboard, performer; default speed and accuracy) and options: --corpus DIR,
 /// --scorer FILE, --baseline FILE, --python PATH, --speed-seconds N, --keep DIR, --live-minutes N,
-/// --soak-hours N, --latency-seconds N, --stream-seconds N, --dashboard-seconds N.
+/// --soak-hours N, --latency-seconds N, --stream-seconds N, --dashboard-seconds N, --performer-seconds N.
 struct BenchArguments {
-    enum Section: String { case speed, accuracy, live, latency, stream, segments, dashboard }
+    enum Section: String { case speed, accuracy, live, latency, stream, segments, dashboard, performer }
 
     var sections: [Section] = []
     var liveMinutes = 10.0
@@ -12,6 +12,7 @@ struct BenchArguments {
     var latencySeconds = 60.0
     var streamSeconds = 20.0
     var dashboardSeconds = 30.0
+    var performerSeconds = 40.0
     var corpus = "../shared/corpus"
     var scorer = "../shared/eval/score.py"
     var baseline = "../shared/eval/baseline.md"
@@ -41,6 +42,7 @@ struct BenchArguments {
             case "--latency-seconds": latencySeconds = Double(value) ?? latencySeconds
             case "--stream-seconds": streamSeconds = Double(value) ?? streamSeconds
             case "--dashboard-seconds": dashboardSeconds = Double(value) ?? dashboardSeconds
+            case "--performer-seconds": performerSeconds = Double(value) ?? performerSeconds
             default: fatalError("samplemind-bench: unknown option \(word)")
             }
         }

@@ -66,12 +66,12 @@ final class Daemon {
     let process = Process()
     private(set) var port = 0
 
-    init?(binary: String, song: String, folder: String, extra: [String] = []) {
+    init?(binary: String, song: String, folder: String, extra: [String] = [], loop: Bool = true) {
         let log = "\(folder)/daemon-\(Date().timeIntervalSince1970).err"
         FileManager.default.createFile(atPath: log, contents: nil)
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--input", "file", "--file", song, "--loop", "--port", "0", "--max-clients", "5000",
-                             "--realtime-priority", "0"] + extra
+        process.arguments = ["serve", "--input", "file", "--file", song, "--port", "0", "--max-clients", "5000",
+                             "--realtime-priority", "0"] + (loop ? ["--loop"] : []) + extra
         process.standardError = FileHandle(forWritingAtPath: log)
         process.standardOutput = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return nil }
@@ -85,7 +85,7 @@ final class Daemon {
             }
         }
         if port == 0 { stop(); return nil }
-        Thread.sleep(forTimeInterval: 1)
+        if loop { Thread.sleep(forTimeInterval: 1) }
     }
 
     func stop() {

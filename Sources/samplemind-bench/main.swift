@@ -1,6 +1,6 @@
 import Foundation
 
-// samplemind-bench [speed] [accuracy] [live] [latency] [stream] [segments] [dashboard]: with no section named, speed and accuracy.
+// samplemind-bench [speed] [accuracy] [live] [latency] [stream] [segments] [dashboard] [performer]: with no section named, speed and accuracy.
 // Run it through scripts/bench, which builds in release mode and prepares the scorer's Python.
 
 let arguments = BenchArguments(CommandLine.arguments.dropFirst())
@@ -15,6 +15,10 @@ for section in arguments.sections {
     case .stream: StreamLoadBenchmark.run(clientCounts: [100, 500, 1_000], seconds: arguments.streamSeconds)
     case .segments: SegmentBenchmark.run()
     case .dashboard: DashboardBenchmark.run(seconds: arguments.dashboardSeconds)
+    case .performer:
+        OSCTimingBenchmark.run(seconds: arguments.performerSeconds)
+        print("")
+        MIDIClockBenchmark.run(firstSeconds: arguments.performerSeconds, secondSeconds: arguments.performerSeconds / 2)
     }
     fflush(nil)
 }
