@@ -12,8 +12,7 @@ public final class MIDIClockDriver: @unchecked Sendable {
     private let schedule: ClockSchedule
     private let queue: OutputQueue
     private let leadSeconds: Double
-    private let stopping = Atomic<Bool>(false)
-    private var thread: pthread_t?
+    private let worker = WorkerThread()
 
     // Driver-thread state.
     private var session = 0
@@ -32,18 +31,15 @@ public final class MIDIClockDriver: @unchecked Sendable {
     }
 
     public func start() {
-        thread = RealtimeThread.start(priority: nil, onScheduling: { _ in }) { [self] in run() }
+        worker.start { [self] in run() }
     }
 
     public func stop() {
-        stopping.store(true, ordering: .releasing)
-        queue.wake.signal()
-        if let thread { pthread_join(thread, nil) }
-        thread = nil
+        worker.stop(waking: queue.wake)
     }
 
     private func run() {
-        while !stopping.load(ordering: .acquiring) {
+        while !worker.isStopping {
             var latest: ClockSchedule.Plan?
             while let output = queue.pop() {
                 if let plan = plan(for: output) { latest = plan }

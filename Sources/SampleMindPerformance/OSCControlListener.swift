@@ -15,8 +15,7 @@ public final class OSCControlListener: @unchecked Sendable {
 
     private let socket: UDPSocket
     private let controls: ControlQueue
-    private let stopping = Atomic<Bool>(false)
-    private var thread: pthread_t?
+    private let worker = WorkerThread()
     public let accepted = Atomic<Int>(0)
     public let refused = Atomic<Int>(0)
 
@@ -33,17 +32,15 @@ public final class OSCControlListener: @unchecked Sendable {
     public var port: Int { socket.localPort }
 
     public func start() {
-        thread = RealtimeThread.start(priority: nil, onScheduling: { _ in }) { [self] in run() }
+        worker.start { [self] in run() }
     }
 
     public func stop() {
-        stopping.store(true, ordering: .releasing)
-        if let thread { pthread_join(thread, nil) }
-        thread = nil
+        worker.stop()
     }
 
     private func run() {
-        while !stopping.load(ordering: .acquiring) {
+        while !worker.isStopping {
             guard let datagram = socket.receive(limit: Self.maximumMessageBytes, timeout: 0.1) else { continue }
             let reply = answer(datagram.bytes, truncated: datagram.truncated)
             socket.send(reply, to: datagram.sender)

@@ -50,8 +50,7 @@ public final class OSCSender: @unchecked Sendable {
     public let destinations: [Destination]
     private let settings: Settings
     private let queue: OutputQueue
-    private let stopping = Atomic<Bool>(false)
-    private var thread: pthread_t?
+    private let worker = WorkerThread()
 
     // Sender-thread state.
     private var beatsPerBar = 4
@@ -78,18 +77,15 @@ public final class OSCSender: @unchecked Sendable {
     }
 
     public func start() {
-        thread = RealtimeThread.start(priority: nil, onScheduling: { _ in }) { [self] in run() }
+        worker.start { [self] in run() }
     }
 
     public func stop() {
-        stopping.store(true, ordering: .releasing)
-        queue.wake.signal()
-        if let thread { pthread_join(thread, nil) }
-        thread = nil
+        worker.stop(waking: queue.wake)
     }
 
     private func run() {
-        while !stopping.load(ordering: .acquiring) {
+        while !worker.isStopping {
             while let output = queue.pop() { handle(output) }
             let now = MonotonicClock.wallClockSeconds()
             for destination in destinations {
