@@ -103,7 +103,8 @@ let readoutsAt = -Infinity;
 function showText(now) {
   const frame = state.frame;
   setText("tempo", formatBPM(state.tempo.bpm));
-  setText("tempo-detail", state.tempo.bpm > 0 ? `confidence ${formatPercent(state.tempo.confidence)}` : "listening…");
+  const tempoDetail = frame?.tempo_locked ? "locked from the stage" : `confidence ${formatPercent(state.tempo.confidence)}`;
+  setText("tempo-detail", state.tempo.bpm > 0 ? tempoDetail : "listening…");
   const beat = state.currentBeat(now);
   setText("bar-text", beat && state.tempo.bpm > 0 ? `beat ${beat.barPosition} of ${views.beat.beatsPerBar}` : "");
   setText("key", state.key.name ?? "–");

@@ -18,7 +18,9 @@ export class BeatView {
     const context = this.surface.begin();
     const { width, height } = this.surface;
     const beat = state.currentBeat(now);
-    for (const seen of state.beats) this.beatsPerBar = Math.max(this.beatsPerBar, seen.barPosition);
+    // The meter in force (set from the stage or the configuration); older servers: the longest bar seen.
+    if (state.frame?.beats_per_bar) this.beatsPerBar = state.frame.beats_per_bar;
+    else for (const seen of state.beats) this.beatsPerBar = Math.max(this.beatsPerBar, seen.barPosition);
     const count = this.beatsPerBar;
     const slot = Math.min(width / count, height * 1.6);
     const radius = height * 0.32;
