@@ -99,7 +99,6 @@ final class BeatTracker {
     }
 
     private func countBeat() -> Beat {
-        let slot = beatCount % beatsPerBar
         for i in 0..<beatsPerBar { barEnergy[i] *= Self.downbeatMemory }
         // Move the downbeat only when another position is clearly stronger, so that a pattern with
         // equal accents (kick on 1 and 3) keeps its bar instead of flipping between them.

@@ -36,8 +36,9 @@ public struct SocketAddress: @unchecked Sendable {
             }
         }
         guard status == 0 else { return "?" }
-        let hostText = String(cString: host)
-        return (hostText.contains(":") ? "[\(hostText)]" : hostText) + ":" + String(cString: service)
+        let hostText = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let serviceText = String(decoding: service.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return (hostText.contains(":") ? "[\(hostText)]" : hostText) + ":" + serviceText
     }
 
     func withSockaddr<T>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
