@@ -62,8 +62,6 @@ final class TempoTracker {
     /// The current tempo in BPM (0 while unknown) and its confidence in 0…1.
     private(set) var bpm: Float = 0
     private(set) var confidence: Float = 0
-    /// The current beat period in frames (meaningful when `bpm > 0`).
-    var beatPeriodFrames: Float { bpm > 0 ? Float(60 * frameRate) / bpm : 0 }
 
     /// Not real-time safe: allocates.
     init(frameRate: Double) {
