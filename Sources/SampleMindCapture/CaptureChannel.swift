@@ -12,6 +12,8 @@ public struct SessionMarker: Sendable, BitwiseCopyable {
     }
 
     public var kind: Kind
+    /// Which session: 1 for the channel's first, counting up (overrun markers carry the current one).
+    public var session: Int
     /// Ring write position (in samples) of the session's first sample.
     public var position: Int
     public var sampleRate: Double
@@ -64,13 +66,14 @@ public final class CaptureChannel: @unchecked Sendable {
     private var channelCount = 1
     private var sampleRate = 48_000.0
     private var pendingDroppedFrames = 0
+    private var sessionNumber = 0
 
     /// Not real-time safe: allocates `ringSamples` floats.
     public init(ringSamples: Int) {
         ring = SampleRing(minimumCapacity: ringSamples)
         markers = SPSCQueue(
             minimumCapacity: 64,
-            filler: SessionMarker(kind: .start, position: 0, sampleRate: 0, channelCount: 0, droppedFrames: 0,
+            filler: SessionMarker(kind: .start, session: 0, position: 0, sampleRate: 0, channelCount: 0, droppedFrames: 0,
                                   monotonicNanoseconds: 0, wallClockSeconds: 0))
     }
 
@@ -80,12 +83,16 @@ public final class CaptureChannel: @unchecked Sendable {
     }
 
     /// Starts a session: the samples written after this are `channels`-interleaved at `sampleRate`.
+    /// Returns its number (1 for the first), which the engine's `session` output carries too.
     /// Capture thread. Real-time safe: no allocation, locks or system calls.
-    public func startSession(sampleRate: Double, channels: Int) {
+    @discardableResult
+    public func startSession(sampleRate: Double, channels: Int) -> Int {
         self.sampleRate = sampleRate
         channelCount = channels
         pendingDroppedFrames = 0
+        sessionNumber += 1
         pushMarker(.start, dropped: 0)
+        return sessionNumber
     }
 
     /// Writes whole interleaved frames; when the ring is full they are dropped and counted.
@@ -112,7 +119,7 @@ public final class CaptureChannel: @unchecked Sendable {
 
     private func pushMarker(_ kind: SessionMarker.Kind, dropped: Int) {
         let marker = SessionMarker(
-            kind: kind, position: ring.writePosition, sampleRate: sampleRate, channelCount: channelCount,
+            kind: kind, session: sessionNumber, position: ring.writePosition, sampleRate: sampleRate, channelCount: channelCount,
             droppedFrames: dropped, monotonicNanoseconds: MonotonicClock.nanoseconds(),
             wallClockSeconds: MonotonicClock.wallClockSeconds())
         if !markers.push(marker) { overruns.add(1, ordering: .relaxed) }

@@ -24,9 +24,10 @@ public final class JACKInput: AudioInput, @unchecked Sendable {
     private var ports: [OpaquePointer] = []
     private var clockPort: OpaquePointer?
     private var clock = MIDIClockGenerator()
-    /// Frames captured in the current session, and the sessions started (the engine counts the same).
+    /// Frames captured in the current session, and its number (the capture channel's, which the
+    /// engine's `session` output and so the clock's schedule carry).
     private var sessionFrames = 0
-    private var sessionCount = 0
+    private var sessionNumber = 0
     private let midiBytes: UnsafeMutablePointer<UInt8>
     /// MIDI clock messages written, and those JACK had no room for in a period (counted, not retried).
     public let midiMessagesSent = Atomic<Int>(0)
@@ -211,8 +212,7 @@ public final class JACKInput: AudioInput, @unchecked Sendable {
         if rate != sessionRate {
             sessionRate = rate
             sessionFrames = 0
-            sessionCount += 1
-            channel.startSession(sampleRate: rate, channels: channelCount)
+            sessionNumber = channel.startSession(sampleRate: rate, channels: channelCount)
         }
         let periodStart = sessionFrames
         sessionFrames += frames
@@ -243,7 +243,7 @@ public final class JACKInput: AudioInput, @unchecked Sendable {
         jack_midi_clear_buffer(buffer)
         let plan = clockSchedule?.read()
         let bytes = midiBytes
-        clock.render(periodStart: periodStart, frames: frames, plan: plan.flatMap { $0.session == sessionCount ? $0 : nil }) { offset, message in
+        clock.render(periodStart: periodStart, frames: frames, plan: plan.flatMap { $0.session == sessionNumber ? $0 : nil }) { offset, message in
             let encoded = message.bytes
             bytes[0] = encoded.0
             bytes[1] = encoded.1

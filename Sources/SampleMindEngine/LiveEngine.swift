@@ -216,7 +216,7 @@ public final class LiveEngine: @unchecked Sendable {
             sessionStreamStart = lastStreamTime + gap
             sessionWallStart = marker.wallClockSeconds
             publish(.session(timeSeconds: sessionStreamStart, sampleRate: marker.sampleRate,
-                             channelCount: marker.channelCount, wallClockSeconds: marker.wallClockSeconds))
+                             channelCount: marker.channelCount, wallClockSeconds: marker.wallClockSeconds, number: marker.session))
             if hadSession { reportDiscontinuity(gap: gap) }
         }
     }

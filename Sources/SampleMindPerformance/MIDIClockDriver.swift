@@ -52,8 +52,8 @@ public final class MIDIClockDriver: @unchecked Sendable {
     /// The grid an output implies, if it implies one.
     func plan(for output: EngineOutput) -> ClockSchedule.Plan? {
         switch output {
-        case .session(let t, let rate, _, _):
-            session += 1
+        case .session(let t, let rate, _, _, let number):
+            session = number
             sessionStart = t
             sampleRate = rate
             running = false

@@ -6,7 +6,7 @@ import Synchronization
 public final class ClockSchedule: @unchecked Sendable {
     /// A beat grid in the input session's sample frames.
     public struct Plan: Sendable, Equatable {
-        /// The input session it belongs to (counted from 1 by both sides).
+        /// The input session it belongs to (the capture channel's number, from 1).
         public var session: Int
         /// False when no beat is being tracked (the clock stops).
         public var running: Bool

@@ -52,7 +52,7 @@ public struct Segmenter {
             heardTempo = true
         case .event(.tempo, _):
             break
-        case .discontinuity(let t, _, _), .session(let t, _, _, _):
+        case .discontinuity(let t, _, _), .session(let t, _, _, _, _):
             mark(t, .discontinuity, forced: true)
         }
         return []

@@ -32,7 +32,7 @@ extension StreamServer {
                 }
             case .event(let event, let wall):
                 broadcast(strippedBrace(EventJSON.encode(event, wallClockSeconds: wall)))
-            case .session(let t, let rate, let channels, let wall):
+            case .session(let t, let rate, let channels, let wall, _):
                 sessionFormat = (rate, channels)
                 broadcast(strippedBrace(EventJSON.session(timeSeconds: t, sampleRate: rate, channelCount: channels, wallClockSeconds: wall)))
             case .discontinuity(let t, let gap, let wall):

@@ -448,7 +448,7 @@ struct PrintState {
                 Self.write(FrameJSON.encode(frame, wallClockSeconds: wall))
             case .event(let event, let wall):
                 Self.write(EventJSON.encode(event, wallClockSeconds: wall))
-            case .session(let t, let rate, let channels, let wall):
+            case .session(let t, let rate, let channels, let wall, _):
                 Self.write(EventJSON.session(timeSeconds: t, sampleRate: rate, channelCount: channels, wallClockSeconds: wall))
             case .discontinuity(let t, let gap, let wall):
                 Self.write(EventJSON.discontinuity(timeSeconds: t, gapSeconds: gap, wallClockSeconds: wall))
