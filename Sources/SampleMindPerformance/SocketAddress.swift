@@ -8,7 +8,7 @@ public struct SocketAddress: @unchecked Sendable {
     public var family: Int32 { Int32(storage.ss_family) }
 
     /// getaddrinfo for a UDP address; the error holds gai_strerror's sentence.
-    static func resolve(host: String, port: Int, passive: Bool = false) -> Result<SocketAddress, OSCError> {
+    public static func resolve(host: String, port: Int, passive: Bool = false) -> Result<SocketAddress, OSCError> {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_DGRAM.rawValue)
         hints.ai_family = AF_UNSPEC

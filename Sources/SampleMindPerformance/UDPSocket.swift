@@ -1,8 +1,9 @@
 import Glibc
 
 /// A non-blocking UDP socket. Connected to one peer (a send target: the kernel then reports an
-/// unreachable or refusing target on later sends) or bound to a local address (a listener).
-final class UDPSocket {
+/// unreachable or refusing target on later sends) or bound to a local address (a listener; the
+/// tests' and benchmark's OSC receivers are such listeners too).
+public final class UDPSocket: Sendable {
     let descriptor: Int32
 
     private init(descriptor: Int32) { self.descriptor = descriptor }
@@ -21,7 +22,7 @@ final class UDPSocket {
     }
 
     /// A socket that receives on `host:port` (port 0 picks a free one).
-    static func bound(host: String, port: Int) -> Result<UDPSocket, OSCError> {
+    public static func bound(host: String, port: Int) -> Result<UDPSocket, OSCError> {
         let address: SocketAddress
         switch SocketAddress.resolve(host: host, port: port, passive: true) {
         case .success(let resolved): address = resolved
@@ -44,7 +45,7 @@ final class UDPSocket {
     }
 
     /// Sends a reply to `peer` (listener sockets).
-    func send(_ bytes: [UInt8], to peer: SocketAddress) {
+    public func send(_ bytes: [UInt8], to peer: SocketAddress) {
         _ = peer.withSockaddr { address, length in
             bytes.withUnsafeBytes { sendto(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL), address, length) }
         }
@@ -52,7 +53,7 @@ final class UDPSocket {
 
     /// The next datagram (at most `limit` bytes; longer ones are marked truncated) and its sender,
     /// waiting up to `timeout` seconds.
-    func receive(limit: Int, timeout: Double) -> (bytes: [UInt8], truncated: Bool, sender: SocketAddress)? {
+    public func receive(limit: Int, timeout: Double) -> (bytes: [UInt8], truncated: Bool, sender: SocketAddress)? {
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         guard poll(&poller, 1, Int32(timeout * 1000)) > 0 else { return nil }
         var buffer = [UInt8](repeating: 0, count: limit)
@@ -69,7 +70,7 @@ final class UDPSocket {
     }
 
     /// The local port (after binding to port 0).
-    var localPort: Int {
+    public var localPort: Int {
         var address = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }

@@ -75,32 +75,27 @@ enum OSCTimingBenchmark {
     }
 }
 
-/// A UDP socket on 127.0.0.1 read by its own thread; each datagram is decoded as OSC and kept
-/// with its arrival time.
+/// An OSC receiver on 127.0.0.1 (the daemon's own UDP listener socket on a free port), read by
+/// its own thread; each datagram is decoded as OSC and kept with its arrival time.
 final class UDPReceiver: @unchecked Sendable {
     struct Message { var path: String; var arguments: [OSCArgument]; var arrival: Double }
     let port: Int
-    private let fd: Int32
+    private let socket: UDPSocket
     private let lock = NSLock()
     private var messages: [Message] = []
     private var running = true
     private let done = DispatchSemaphore(value: 0)
 
     init?() {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard let port = bindLoopback(fd) else { close(fd); return nil }
-        self.fd = fd
-        self.port = port
-        var timeout = timeval(tv_sec: 0, tv_usec: 50_000)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard let socket = try? UDPSocket.bound(host: "127.0.0.1", port: 0).get() else { return nil }
+        self.socket = socket
+        port = socket.localPort
         Thread.detachNewThread { [self] in
-            var buffer = [UInt8](repeating: 0, count: 2_048)
             while lock.withLock({ running }) {
-                let got = recv(fd, &buffer, buffer.count, 0)
-                guard got > 0 else { continue }
+                guard let datagram = socket.receive(limit: 2_048, timeout: 0.05) else { continue }
                 var now = timespec()
                 clock_gettime(CLOCK_REALTIME, &now)
-                guard let decoded = OSCPacket.decode(Array(buffer[0..<got])) else { continue }
+                guard let decoded = OSCPacket.decode(datagram.bytes) else { continue }
                 let message = Message(path: decoded.path, arguments: decoded.arguments, arrival: Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
                 lock.withLock { messages.append(message) }
             }
@@ -108,24 +103,10 @@ final class UDPReceiver: @unchecked Sendable {
         }
     }
 
-    deinit { close(fd) }
-
     /// Stops reading and returns everything received.
     func stop() -> [Message] {
         lock.withLock { running = false }
         done.wait()
         return lock.withLock { messages }
     }
-}
-
-/// Binds a UDP socket to 127.0.0.1 on a free port and returns the port.
-func bindLoopback(_ fd: Int32) -> Int? {
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-    }
-    return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
 }

@@ -81,7 +81,7 @@ final class PerformerOutputTests: XCTestCase {
         let scratch = try ScratchDirectory("stage-controls")
         defer { scratch.remove() }
         let path = try Self.write(Percussion.drumPattern(bpm: 120, seconds: 20, sampleRate: Self.rate), "drums.wav", in: scratch)
-        let oscPort = freeUDPPort()
+        let oscPort = try freeUDPPort()
         let (daemon, port) = try Self.serve(["--input", "file", "--file", path, "--loop", "--osc-listen-port", "\(oscPort)"], in: scratch)
         defer { daemon.stop() }
         XCTAssertTrue(daemon.waitFor("taking stage controls over OSC on udp://127.0.0.1:\(oscPort)", timeout: 5), daemon.errors)
@@ -121,14 +121,14 @@ final class PerformerOutputTests: XCTestCase {
 
         let osc = try OSCReceiver()
         defer { osc.stop() }
-        osc.send(OSCPacket.message("/samplemind/unlock", []), toPort: oscPort)
+        try osc.send(OSCPacket.message("/samplemind/unlock", []), toPort: oscPort)
         XCTAssertEqual(osc.waitFor("/samplemind/ack", timeout: 5).first?.arguments, [.string("unlock")])
-        osc.send(OSCPacket.message("/samplemind/meter", [.int(2)]), toPort: oscPort)
+        try osc.send(OSCPacket.message("/samplemind/meter", [.int(2)]), toPort: oscPort)
         XCTAssertEqual(osc.waitFor("/samplemind/ack", count: 2, timeout: 5).last?.arguments, [.string("meter"), .int(2)])
-        osc.send(OSCPacket.message("/samplemind/meter", [.string("three")]), toPort: oscPort)
-        osc.send(OSCPacket.message("/samplemind/jump", []), toPort: oscPort)
-        osc.send(Array("not osc at all".utf8), toPort: oscPort)
-        osc.send(OSCPacket.message("/samplemind/tap", [.string(String(repeating: "x", count: 2_000))]), toPort: oscPort)
+        try osc.send(OSCPacket.message("/samplemind/meter", [.string("three")]), toPort: oscPort)
+        try osc.send(OSCPacket.message("/samplemind/jump", []), toPort: oscPort)
+        try osc.send(Array("not osc at all".utf8), toPort: oscPort)
+        try osc.send(OSCPacket.message("/samplemind/tap", [.string(String(repeating: "x", count: 2_000))]), toPort: oscPort)
         let errors = osc.waitFor("/samplemind/error", count: 4, timeout: 5).map { $0.arguments.last }
         XCTAssertEqual(errors.count, 4, "each bad message is answered: \(errors)")
         XCTAssertTrue(errors.contains(.string("the argument must be a number")), "\(errors)")
@@ -161,7 +161,7 @@ final class PerformerOutputTests: XCTestCase {
         let path = try Self.write(Percussion.drumPattern(bpm: 120, seconds: 12, sampleRate: Self.rate), "drums.wav", in: scratch)
         let receiver = try OSCReceiver()
         defer { receiver.stop() }
-        let absent = freeUDPPort()
+        let absent = try freeUDPPort()
         let (daemon, port) = try Self.serve(["--input", "file", "--file", path, "--osc", "127.0.0.1:\(absent)",
                                              "--osc", "127.0.0.1:\(receiver.port)"], in: scratch)
         defer { daemon.stop() }
