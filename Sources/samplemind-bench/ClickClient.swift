@@ -23,16 +23,8 @@ final class ClickClient: @unchecked Sendable {
     let running = Atomic<Bool>(false)
 
     init?(name: String, sampleRate: Double) {
-        var status = jack_status_t(rawValue: 0)
-        guard let opened = samplemind_jack_client_open(name, JackNoStartServer, &status) else { return nil }
-        client = opened
-        guard let out = jack_port_register(opened, "out", "32 bit float mono audio", UInt(JackPortIsOutput.rawValue), 0),
-              let midi = jack_port_register(opened, "midi_in", "8 bit raw midi", UInt(JackPortIsInput.rawValue), 0) else {
-            jack_client_close(opened)
-            return nil
-        }
-        output = out
-        midiInput = midi
+        guard let opened = openBenchJACKClient(name: name, midiInputName: "midi_in") else { return nil }
+        (client, output, midiInput) = opened
         let click = Percussion.clicks(bpm: 60, seconds: 0.6, sampleRate: sampleRate, beatsPerBar: 1000, startSeconds: 0)
         clickLength = Int(0.03 * sampleRate)
         clickSound = .allocate(capacity: clickLength)
@@ -41,9 +33,9 @@ final class ClickClient: @unchecked Sendable {
         var random = SplitMix64(seed: 99)
         intervals = .allocate(capacity: Self.capacity)
         for i in 0..<Self.capacity { intervals[i] = Int(sampleRate * (0.5 + 0.1 * Double(random.nextSignedUnit() + 1) / 2)) }
-        jack_set_process_callback(opened, clickProcess, Unmanaged.passUnretained(self).toOpaque())
-        guard jack_activate(opened) == 0 else { return nil }
-        nextClickFrame = jack_frame_time(opened) + UInt32(sampleRate)
+        jack_set_process_callback(client, clickProcess, Unmanaged.passUnretained(self).toOpaque())
+        guard jack_activate(client) == 0 else { return nil }
+        nextClickFrame = jack_frame_time(client) + UInt32(sampleRate)
     }
 
     deinit {

@@ -73,19 +73,14 @@ enum DashboardBenchmark {
         return Cost(total: (after.total - before.total) / elapsed * 100, frames: frames, byType: parts.joined(separator: ", "))
     }
 
-    /// CPU seconds of `root` and all its descendants, and of the renderer processes among them.
+    /// CPU seconds of `root` and all its descendants, in all and by Chromium process type.
     static func chromiumCPU(root: Int32) -> (total: Double, byType: [String: Double]) {
         var children: [Int32: [Int32]] = [:]
         var seconds: [Int32: Double] = [:]
-        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = Int32(entry),
-                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { continue }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 12, let parent = Int32(fields[1]) else { continue }
-            children[parent, default: []].append(pid)
-            seconds[pid] = ((Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)) / ticks
+            guard let pid = Int32(entry), let stat = ProcessStat(pid: pid) else { continue }
+            children[stat.parent, default: []].append(pid)
+            seconds[pid] = stat.cpuSeconds
         }
         var total = 0.0
         var byType: [String: Double] = [:]

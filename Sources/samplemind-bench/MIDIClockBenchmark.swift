@@ -116,19 +116,11 @@ final class MIDIProbe: @unchecked Sendable {
     let transportCount = Atomic<Int>(0)
 
     init?(samples: [Float]) {
-        var status = jack_status_t(rawValue: 0)
-        guard let opened = samplemind_jack_client_open("samplemind-probe", JackNoStartServer, &status) else { return nil }
-        client = opened
+        guard let opened = openBenchJACKClient(name: "samplemind-probe", midiInputName: "clock_in") else { return nil }
+        (client, output, input) = opened
         self.samples = samples
-        guard let out = jack_port_register(opened, "out", "32 bit float mono audio", UInt(JackPortIsOutput.rawValue), 0),
-              let midi = jack_port_register(opened, "clock_in", "8 bit raw midi", UInt(JackPortIsInput.rawValue), 0) else {
-            jack_client_close(opened)
-            return nil
-        }
-        output = out
-        input = midi
-        jack_set_process_callback(opened, probeProcess, Unmanaged.passUnretained(self).toOpaque())
-        guard jack_activate(opened) == 0 else { return nil }
+        jack_set_process_callback(client, probeProcess, Unmanaged.passUnretained(self).toOpaque())
+        guard jack_activate(client) == 0 else { return nil }
     }
 
     deinit {
