@@ -3,7 +3,7 @@
 
 export const HISTORY_SECONDS = 300;
 export const HISTORY_STEP_S = 0.5;
-const HISTORY_LENGTH = HISTORY_SECONDS / HISTORY_STEP_S;
+export const HISTORY_POINTS = HISTORY_SECONDS / HISTORY_STEP_S;
 
 export class MusicState {
   constructor() {
@@ -16,9 +16,9 @@ export class MusicState {
     this.lastOnsetAt = -Infinity;
     this.peakHold = { value: -200, at: 0 };
     this.history = {
-      loudness: new Float32Array(HISTORY_LENGTH).fill(NaN),
-      tempo: new Float32Array(HISTORY_LENGTH).fill(NaN),
-      key: new Array(HISTORY_LENGTH).fill(null),
+      loudness: new Float32Array(HISTORY_POINTS).fill(NaN),
+      tempo: new Float32Array(HISTORY_POINTS).fill(NaN),
+      key: new Array(HISTORY_POINTS).fill(null),
       next: 0,
       filled: 0,
       lastAt: -Infinity,
@@ -81,19 +81,17 @@ export class MusicState {
     history.loudness[i] = frame.lufs_short_term > -200 ? frame.lufs_short_term : NaN;
     history.tempo[i] = frame.tempo_bpm > 0 ? frame.tempo_bpm : NaN;
     history.key[i] = frame.key;
-    history.next = (i + 1) % HISTORY_LENGTH;
-    history.filled = Math.min(history.filled + 1, HISTORY_LENGTH);
+    history.next = (i + 1) % HISTORY_POINTS;
+    history.filled = Math.min(history.filled + 1, HISTORY_POINTS);
   }
 
   /** History values oldest first: calls `visit(index, loudness, tempo, key)` for each stored point. */
   eachHistoryPoint(visit) {
     const { filled, next, loudness, tempo, key } = this.history;
-    const start = (next - filled + HISTORY_LENGTH) % HISTORY_LENGTH;
+    const start = (next - filled + HISTORY_POINTS) % HISTORY_POINTS;
     for (let n = 0; n < filled; n++) {
-      const i = (start + n) % HISTORY_LENGTH;
-      visit(HISTORY_LENGTH - filled + n, loudness[i], tempo[i], key[i]);
+      const i = (start + n) % HISTORY_POINTS;
+      visit(HISTORY_POINTS - filled + n, loudness[i], tempo[i], key[i]);
     }
   }
 }
-
-export const HISTORY_POINTS = HISTORY_LENGTH;
