@@ -33,6 +33,8 @@ let package = Package(
         systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
         systemLibrary("CLo", pkgConfig: "liblo", apt: "liblo-dev"),
 
+        // Checked conversions and escaping for everything that comes from outside (messages, files, flags).
+        .target(name: "SampleMindValidation"),
         // Signal processing building blocks: FFT, windows, filter banks.
         .target(name: "SampleMindDSP", dependencies: ["CFFTW"], swiftSettings: realTimeSettings),
         // The causal, block-wise analyzer and its trackers. Never imports I/O, streaming or storage.
@@ -54,33 +56,34 @@ let package = Package(
         // The network face: WebSocket stream, HTTP API and static files on libwebsockets.
         .target(
             name: "SampleMindStreaming",
-            dependencies: ["SampleMindEngine", "SampleMindProtocol", "SampleMindRealtime", "CWebSockets"],
+            dependencies: ["SampleMindEngine", "SampleMindProtocol", "SampleMindRealtime", "SampleMindValidation", "CWebSockets"],
             resources: [.copy("Dashboard")]
         ),
         // The configuration file, environment and command line, merged and checked.
-        .target(name: "SampleMindConfiguration", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "SampleMindConfiguration", dependencies: ["SampleMindValidation", .product(name: "TOMLKit", package: "TOMLKit")]),
         // SQLite storage of sessions and segments (a thin layer over the C API; bound parameters only).
         .target(name: "SampleMindStorage", dependencies: ["CSQLite", "SampleMindAnalysis", "SampleMindEngine", "SampleMindRealtime"]),
         // Running as a service: systemd notification and watchdog.
         .target(name: "SampleMindService"),
         // Reading sound files (libsndfile).
-        .target(name: "SampleMindAudioFile", dependencies: ["CSndFile"]),
+        .target(name: "SampleMindAudioFile", dependencies: ["CSndFile", "SampleMindValidation"]),
         // The project's own test and demo signals: clicks, drum patterns, chord progressions.
         .target(name: "SampleMindSynthesis"),
         // The JSON shapes of frames and events, shared by the command line and the stream.
-        .target(name: "SampleMindProtocol", dependencies: ["SampleMindAnalysis"]),
+        .target(name: "SampleMindProtocol", dependencies: ["SampleMindAnalysis", "SampleMindValidation"]),
         // Running the analyzer over a whole file and reporting what it emitted.
         .target(name: "SampleMindOffline", dependencies: ["SampleMindAnalysis", "SampleMindAudioFile"]),
         // Performer outputs: OSC (liblo) out and in, and the MIDI clock's driver.
         .target(
             name: "SampleMindPerformance",
-            dependencies: ["SampleMindEngine", "SampleMindProtocol", "SampleMindRealtime", "CLo"]
+            dependencies: ["SampleMindEngine", "SampleMindProtocol", "SampleMindRealtime", "SampleMindValidation", "CLo"]
         ),
         .executableTarget(
             name: "samplemind",
             dependencies: ["SampleMindPerformance",
                 "SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
                 "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming", "SampleMindService", "SampleMindConfiguration", "SampleMindStorage",
+                "SampleMindValidation",
                 "CFFTW", "CSndFile", "CEbur128", "CJACK", "CALSA", "CWebSockets", "CSQLite", "CLo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -97,6 +100,7 @@ let package = Package(
             path: "Tests/SampleMindTestSupport"
         ),
         .testTarget(name: "SampleMindDSPTests", dependencies: ["SampleMindDSP", "SampleMindTestSupport"]),
+        .testTarget(name: "SampleMindValidationTests", dependencies: ["SampleMindValidation"]),
         .testTarget(
             name: "SampleMindAnalysisTests",
             dependencies: ["SampleMindAnalysis", "SampleMindSynthesis", "SampleMindTestSupport"]
