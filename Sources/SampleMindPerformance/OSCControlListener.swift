@@ -63,6 +63,8 @@ public final class OSCControlListener: @unchecked Sendable {
         var value: Double?
         switch arguments.first {
         case .int(let number): value = Double(number)
+        // Every Int64 has a nearest Double; the parser's checked conversion refuses those out of range.
+        case .long(let number): value = Double(number)
         case .float(let number): value = Double(number)
         case .double(let number): value = number
         case .string: return refusal(command, "the argument must be a number")

@@ -4,6 +4,8 @@ import Glibc
 /// One argument of an OSC message.
 public enum OSCArgument: Sendable, Equatable {
     case int(Int32)
+    /// Type tag `h`: a 64-bit integer.
+    case long(Int64)
     case float(Float)
     case double(Double)
     case string(String)
@@ -49,6 +51,7 @@ public enum OSCPacket {
         for argument in arguments {
             switch argument {
             case .int(let value): lo_message_add_int32(message, value)
+            case .long(let value): lo_message_add_int64(message, value)
             case .float(let value): lo_message_add_float(message, value)
             case .double(let value): lo_message_add_double(message, value)
             case .string(let value): lo_message_add_string(message, value)
@@ -79,7 +82,7 @@ public enum OSCPacket {
             case UInt8(ascii: "i"): arguments.append(.int(value.pointee.i))
             case UInt8(ascii: "f"): arguments.append(.float(value.pointee.f))
             case UInt8(ascii: "d"): arguments.append(.double(value.pointee.d))
-            case UInt8(ascii: "h"): arguments.append(.int(Int32(clamping: value.pointee.h)))
+            case UInt8(ascii: "h"): arguments.append(.long(value.pointee.h))
             case UInt8(ascii: "s"), UInt8(ascii: "S"):
                 arguments.append(.string(String(cString: UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))))
             default: return nil

@@ -1,4 +1,5 @@
 import SampleMindAnalysis
+import SampleMindValidation
 
 /// Stage controls by name, as the WebSocket (`{"type":"control","command":"meter","value":3}`)
 /// and OSC (`/samplemind/meter 3`) front ends receive them.
@@ -15,7 +16,8 @@ extension StageControl {
         }
     }
 
-    /// The control `command` names, with its value (only `meter` takes one: beats per bar).
+    /// The control `command` names, with its value (only `meter` takes one: beats per bar). Total:
+    /// any value, NaN, infinities and 1e308 included, gives a control or a refusal, never a trap.
     public static func parse(command: String, value: Double?) -> Result<StageControl, Refusal> {
         let simple: [String: StageControl] = ["tap": .tap, "lock": .lock, "unlock": .unlock, "downbeat": .downbeat, "reset": .reset]
         if let control = simple[command] {
@@ -31,10 +33,10 @@ extension StageControl {
         guard let value else {
             return .failure(Refusal(code: "bad_field", message: "\"meter\" needs a value: the beats per bar, 1 to 16"))
         }
-        guard value.isFinite, value == value.rounded(), meterRange.contains(Int(value)) else {
+        guard let count = CheckedNumber.wholeNumber(value, in: meterRange) else {
             return .failure(Refusal(code: "out_of_range", message: "the meter must be a whole number of beats per bar from 1 to 16"))
         }
-        return .success(.meter(Int(value)))
+        return .success(.meter(count))
     }
 
     /// The value sent back in acknowledgements (`meter` only).
