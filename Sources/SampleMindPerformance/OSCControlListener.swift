@@ -47,19 +47,26 @@ public final class OSCControlListener: @unchecked Sendable {
         }
     }
 
-    /// The reply to one datagram. Only the listener thread calls it.
-    func answer(_ bytes: [UInt8], truncated: Bool) -> [UInt8] {
+    /// A refused datagram: the command it named ("?" when none) and why.
+    public struct Refusal: Error, Equatable, Sendable {
+        public let command: String
+        public let message: String
+    }
+
+    /// The stage control one datagram asks for, or why it is refused. Pure and total: any bytes
+    /// give a control or a refusal (fuzzed, see Fuzz/).
+    public static func parse(_ bytes: [UInt8], truncated: Bool) -> Result<StageControl, Refusal> {
         guard !truncated else {
-            return refusal("?", "message longer than \(Self.maximumMessageBytes) bytes")
+            return .failure(Refusal(command: "?", message: "message longer than \(maximumMessageBytes) bytes"))
         }
         guard let (path, arguments) = OSCPacket.decode(bytes) else {
-            return refusal("?", "not an OSC message (bundles are not taken here)")
+            return .failure(Refusal(command: "?", message: "not an OSC message (bundles are not taken here)"))
         }
-        guard path.hasPrefix(Self.prefix) else {
-            return refusal(path, "unknown address; use \(StageControl.commandNames.map { Self.prefix + $0 }.joined(separator: ", "))")
+        guard path.hasPrefix(prefix) else {
+            return .failure(Refusal(command: path, message: "unknown address; use \(StageControl.commandNames.map { prefix + $0 }.joined(separator: ", "))"))
         }
-        let command = String(path.dropFirst(Self.prefix.count))
-        guard arguments.count <= 1 else { return refusal(command, "takes at most one argument") }
+        let command = String(path.dropFirst(prefix.count))
+        guard arguments.count <= 1 else { return .failure(Refusal(command: command, message: "takes at most one argument")) }
         var value: Double?
         switch arguments.first {
         case .int(let number): value = Double(number)
@@ -67,20 +74,25 @@ public final class OSCControlListener: @unchecked Sendable {
         case .long(let number): value = Double(number)
         case .float(let number): value = Double(number)
         case .double(let number): value = number
-        case .string: return refusal(command, "the argument must be a number")
+        case .string: return .failure(Refusal(command: command, message: "the argument must be a number"))
         case nil: value = nil
         }
+        return StageControl.parse(command: command, value: value).mapError { Refusal(command: command, message: $0.message) }
+    }
+
+    /// The reply to one datagram. Only the listener thread calls it.
+    func answer(_ bytes: [UInt8], truncated: Bool) -> [UInt8] {
         let control: StageControl
-        switch StageControl.parse(command: command, value: value) {
+        switch Self.parse(bytes, truncated: truncated) {
         case .success(let parsed): control = parsed
-        case .failure(let error): return refusal(command, error.message)
+        case .failure(let refused): return refusal(refused.command, refused.message)
         }
         switch controls.submit(control) {
         case .success:
             accepted.add(1, ordering: .relaxed)
-            return OSCPacket.message(Self.prefix + "ack", [.string(control.name)] + (control.value.map { [.int(Int32($0))] } ?? []))
+            return OSCPacket.message(Self.prefix + "ack", [.string(control.name)] + (control.value.map { [.int(Int32(clamping: $0))] } ?? []))
         case .failure(let error):
-            return refusal(command, error.message)
+            return refusal(control.name, error.message)
         }
     }
 

@@ -1,6 +1,7 @@
 import CWebSockets
 import Foundation
 import SampleMindAnalysis
+import SampleMindCapture
 import SampleMindEngine
 import SampleMindProtocol
 import SampleMindRealtime
@@ -24,7 +25,7 @@ public final class StreamServer: @unchecked Sendable {
     let engineQueue: OutputQueue
     let settings: LiveEngine.Settings
     let status: @Sendable () -> DaemonStatus
-    let log: @Sendable (String) -> Void
+    let log: LogSink
     let files: StaticFiles?
     /// Extra /v1 endpoints; set before ``start()``.
     public var api: HTTPAPI?
@@ -57,6 +58,8 @@ public final class StreamServer: @unchecked Sendable {
     /// Clients the server closed, by reason (slow, flood, message_too_large, binary_message, server_full).
     var closedClients: [String: Int] = [:]
     var refusedConnections = 0
+    /// Connections that are not subscribers, closed when idle or to make room (see ``ConnectionGuard``).
+    var connectionGuard = ConnectionGuard(descriptorLimit: ConnectionGuard.currentDescriptorLimit(), idleSeconds: 15)
     var droppedFramesOfClosedSessions = 0
     var droppedMessagesOfClosedSessions = 0
     /// Set by the network thread for other threads to read.
@@ -64,7 +67,7 @@ public final class StreamServer: @unchecked Sendable {
 
     /// `engineQueue` must have been added to the engine with ``wakeUp()`` as its notify closure.
     public init(configuration: StreamConfiguration, engineQueue: OutputQueue, settings: LiveEngine.Settings,
-                status: @escaping @Sendable () -> DaemonStatus, log: @escaping @Sendable (String) -> Void) throws(StreamConfigurationError) {
+                status: @escaping @Sendable () -> DaemonStatus, log: @escaping LogSink) throws(StreamConfigurationError) {
         try configuration.validate()
         self.configuration = configuration
         self.engineQueue = engineQueue
@@ -89,7 +92,8 @@ public final class StreamServer: @unchecked Sendable {
     /// Opens the listening socket and starts the network thread. Fails with a clear message when
     /// the address cannot be used.
     public func start() throws(StreamConfigurationError) {
-        lws_set_log_level(Int32(LLL_ERR), nil)
+        LibWebSocketsLog.route(to: log)
+        connectionGuard = ConnectionGuard(descriptorLimit: ConnectionGuard.currentDescriptorLimit(), idleSeconds: 15)
         let table = UnsafeMutablePointer<lws_protocols>.allocate(capacity: 2)
         table.initialize(repeating: lws_protocols(), count: 2)
         table[0].name = cStrings.make(Self.protocolName)
@@ -114,6 +118,8 @@ public final class StreamServer: @unchecked Sendable {
         info.options = UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8) | UInt64(LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE)
         if !configuration.host.contains(":") { info.options |= UInt64(LWS_SERVER_OPTION_DISABLE_IPV6) }
         info.timeout_secs = 10
+        // Room to read a request larger than the limits, so that it can be answered 414 or 431.
+        info.max_http_header_data = UInt16(Self.headerSpaceBytes)
         guard let created = lws_create_context(&info) else {
             throw .init("cannot listen on \(configuration.host):\(configuration.port) (address in use or not on this machine); choose another --port or --host")
         }

@@ -1,5 +1,6 @@
 import CWebSockets
 import Foundation
+import SampleMindRealtime
 
 /// libwebsockets' protocol callback: a plain function (see DESIGN.md: closures in main.swift
 /// would be main-actor isolated), handing each reason to the server found through the context.
@@ -15,9 +16,21 @@ func streamServerCallback(
     case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
         server.serviceWakeUp()
         return 0
+    case LWS_CALLBACK_WSI_CREATE:
+        server.connectionOpened(wsi)
+        return 0
+    case LWS_CALLBACK_WSI_DESTROY:
+        server.connectionGuard.forget(StreamServer.key(wsi))
+        return 0
+    case LWS_CALLBACK_RAW_ADOPT:
+        // A request libwebsockets turns into a raw socket (CONNECT): never served, closed at once.
+        return server.refuseRawConnection(wsi)
+    case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+        return server.confirmUpgrade(wsi)
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
         return server.admitWebSocket(wsi) ? 0 : 1
     case LWS_CALLBACK_ESTABLISHED:
+        server.connectionGuard.forget(StreamServer.key(wsi))
         return server.opened(wsi)
     case LWS_CALLBACK_CLOSED:
         server.closed(wsi)
@@ -31,6 +44,7 @@ func streamServerCallback(
         let path = input.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? "/"
         return server.http(wsi, path: path)
     case LWS_CALLBACK_HTTP_WRITEABLE:
+        server.connectionGuard.active(StreamServer.key(wsi), now: MonotonicClock.seconds())
         return server.httpWriteable(wsi)
     case LWS_CALLBACK_HTTP_FILE_COMPLETION:
         return lws_http_transaction_completed(wsi) != 0 ? -1 : 0
@@ -54,22 +68,22 @@ extension StreamServer {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// The value of `name` in the query string, if given.
-    func queryValue(_ wsi: OpaquePointer, _ name: String) -> String? { queryArguments(wsi)[name] }
+    /// The value of `name` in the query string, if given and the query is well formed.
+    func queryValue(_ wsi: OpaquePointer, _ name: String) -> String? { try? queryArguments(wsi).get()[name] }
 
-    /// Every `name=value` of the query string, percent-decoded (the last of a repeated name wins).
-    func queryArguments(_ wsi: OpaquePointer) -> [String: String] {
-        var arguments: [String: String] = [:]
-        var index: Int32 = 0
-        var buffer = [CChar](repeating: 0, count: 512)
-        while lws_hdr_copy_fragment(wsi, &buffer, Int32(buffer.count), WSI_TOKEN_HTTP_URI_ARGS, index) > 0 {
-            let fragment = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let parts = fragment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let value = parts.count > 1 ? String(parts[1]) : ""
-            arguments[String(parts[0])] = value.removingPercentEncoding ?? value
-            index += 1
+    /// Every `name=value` of the query string, or why the query is refused (see ``HTTPQuery``).
+    func queryArguments(_ wsi: OpaquePointer) -> Result<[String: String], HTTPQuery.Refusal> {
+        var fragments: [[UInt8]] = []
+        for index in 0...Int32(HTTPQuery.maximumArguments) {
+            let length = Int(lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_URI_ARGS, index))
+            guard length > 0 else { break }
+            var buffer = [CChar](repeating: 0, count: length + 1)
+            guard lws_hdr_copy_fragment(wsi, &buffer, Int32(buffer.count), WSI_TOKEN_HTTP_URI_ARGS, index) >= 0 else {
+                return .failure(HTTPQuery.Refusal(message: "the query could not be read"))
+            }
+            fragments.append(buffer.prefix(length).map { UInt8(bitPattern: $0) })
         }
-        return arguments
+        return HTTPQuery.parse(fragments)
     }
 
     /// True when the request carries the configured token (or none is configured).

@@ -4,36 +4,86 @@ import SampleMindRealtime
 import SampleMindProtocol
 
 extension StreamServer {
-    /// Routes one HTTP request. Network thread.
+    /// Longest request target (path and query) answered; longer ones get 414.
+    static let maximumURIBytes = 4_096
+    /// Most bytes of the headers libwebsockets knows by name (Host, Cookie, User-Agent, Authorization…)
+    /// answered; more get 431. Headers it does not know cannot be measured one by one: a request
+    /// whose headers together exceed ``headerSpaceBytes`` is closed by libwebsockets without an
+    /// answer (it has nowhere to keep them).
+    static let maximumHeaderBytes = 8_192
+    static let headerSpaceBytes = 16_384
+
+    /// Answers one HTTP request: GET and HEAD only, within the size limits. Network thread.
     func http(_ wsi: OpaquePointer, path: String) -> Int32 {
+        connectionGuard.active(Self.key(wsi), now: MonotonicClock.seconds())
+        let method = requestMethod(wsi)
+        guard method == "GET" || method == "HEAD" else {
+            return respondNow(wsi, .error(405, code: "method_not_allowed", message: "\(method) is not served here; use GET (or HEAD)",
+                                          headers: [("allow:", "GET, HEAD")]))
+        }
+        if let refusal = sizeRefusal(wsi) { return respondNow(wsi, refusal) }
+        let headOnly = method == "HEAD"
+        guard let response = route(wsi, path: path) else { return serveStatic(wsi, path: path, headOnly: headOnly) }
+        return headOnly ? respondNow(wsi, response, withBody: false) : respond(wsi, response)
+    }
+
+    /// The response to a GET, or nil for a static file.
+    private func route(_ wsi: OpaquePointer, path: String) -> HTTPResponse? {
         guard hostAllowed(wsi) else {
-            return respond(wsi, .error(403, code: "bad_host", message: "this server answers to localhost and its configured host names only"))
+            return .error(403, code: "bad_host", message: "this server answers to localhost and its configured host names only")
         }
         let protected = path.hasPrefix("/v1") || path == "/metrics"
         if protected, !authorized(wsi) {
-            return respond(wsi, .error(401, code: "unauthorized", message: "send Authorization: Bearer <token> or ?token=<token>",
-                                       headers: [("www-authenticate:", "Bearer realm=\"samplemind\"")]))
+            return .error(401, code: "unauthorized", message: "send Authorization: Bearer <token> or ?token=<token>",
+                          headers: [("www-authenticate:", "Bearer realm=\"samplemind\"")])
         }
         switch path {
-        case "/health": return respond(wsi, healthResponse())
-        case "/metrics": return respond(wsi, HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4", body: Array(metricsText().utf8)))
-        case "/v1/status": return respond(wsi, .json(200, statusJSON()))
-        case "/v1/stream":
-            return respond(wsi, .error(426, code: "upgrade_required", message: "/v1/stream is a WebSocket; connect with ws://"))
+        case "/health": return healthResponse()
+        case "/metrics": return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4", body: Array(metricsText().utf8))
+        case "/v1/status": return .json(200, statusJSON())
+        case "/v1/stream": return .error(426, code: "upgrade_required", message: "/v1/stream is a WebSocket; connect with ws://")
         default:
-            if path.hasPrefix("/v1/") {
-                if let api, let answer = api.answer(path: path, query: queryArguments(wsi)) {
-                    return respond(wsi, .json(answer.status, answer.json))
-                }
-                return respond(wsi, .error(404, code: "not_found", message: "no such API endpoint"))
+            guard path.hasPrefix("/v1/") else { return nil }
+            let query: [String: String]
+            switch queryArguments(wsi) {
+            case .success(let arguments): query = arguments
+            case .failure(let refusal): return .error(414, code: "bad_query", message: refusal.message)
             }
-            return serveStatic(wsi, path: path)
+            if let api, let answer = api.answer(path: path, query: query) { return .json(answer.status, answer.json) }
+            return .error(404, code: "not_found", message: "no such API endpoint")
         }
     }
 
-    private func serveStatic(_ wsi: OpaquePointer, path: String) -> Int32 {
+    /// The request's method, from the header libwebsockets filed its target under.
+    func requestMethod(_ wsi: OpaquePointer) -> String {
+        let methods: [(lws_token_indexes, String)] = [
+            (WSI_TOKEN_GET_URI, "GET"), (WSI_TOKEN_HEAD_URI, "HEAD"), (WSI_TOKEN_POST_URI, "POST"), (WSI_TOKEN_PUT_URI, "PUT"),
+            (WSI_TOKEN_PATCH_URI, "PATCH"), (WSI_TOKEN_DELETE_URI, "DELETE"), (WSI_TOKEN_OPTIONS_URI, "OPTIONS"),
+        ]
+        return methods.first { lws_hdr_total_length(wsi, $0.0) > 0 }?.1 ?? "this method"
+    }
+
+    /// 414 or 431 when the request is larger than the server answers.
+    func sizeRefusal(_ wsi: OpaquePointer) -> HTTPResponse? {
+        let target = Int(lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI)) + Int(lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI))
+            + Int(lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_URI_ARGS))
+        if target > Self.maximumURIBytes {
+            return .error(414, code: "uri_too_long", message: "the address is longer than \(Self.maximumURIBytes) bytes")
+        }
+        let headers = (0..<Int(WSI_TOKEN_COUNT.rawValue)).reduce(0) {
+            $0 + Int(lws_hdr_total_length(wsi, lws_token_indexes(rawValue: UInt32($1))))
+        }
+        if headers > Self.maximumHeaderBytes {
+            return .error(431, code: "headers_too_large", message: "the request headers are larger than \(Self.maximumHeaderBytes) bytes")
+        }
+        return nil
+    }
+
+    /// A dashboard file (libwebsockets answers HEAD for it without the body).
+    private func serveStatic(_ wsi: OpaquePointer, path: String, headOnly: Bool) -> Int32 {
         guard let files, let file = files.file(for: path) else {
-            return respond(wsi, .error(404, code: "not_found", message: "no such file"))
+            let missing = HTTPResponse.error(404, code: "not_found", message: "no such file")
+            return headOnly ? respondNow(wsi, missing, withBody: false) : respond(wsi, missing)
         }
         let headers = StaticFiles.securityHeaders
         let result = lws_serve_http_file(wsi, file, StaticFiles.mimeType(for: file), headers, Int32(headers.utf8.count))
@@ -44,6 +94,14 @@ extension StreamServer {
 
     /// Writes the headers now and the body when the socket is writeable.
     func respond(_ wsi: OpaquePointer, _ response: HTTPResponse) -> Int32 {
+        guard writeHeaders(wsi, response) else { return -1 }
+        httpResponses[Self.key(wsi)] = response
+        lws_callback_on_writable(wsi)
+        return 0
+    }
+
+    /// The status line and headers (the body's length among them), written now.
+    private func writeHeaders(_ wsi: OpaquePointer, _ response: HTTPResponse) -> Bool {
         let pre = samplemind_lws_pre()
         var buffer = [UInt8](repeating: 0, count: pre + 4_096)
         let ok = buffer.withUnsafeMutableBufferPointer { raw -> Bool in
@@ -59,10 +117,24 @@ extension StreamServer {
             if lws_add_http_header_by_name(wsi, "cache-control:", "no-store", 8, &cursor, end) != 0 { return false }
             return lws_finalize_write_http_header(wsi, start, &cursor, end) == 0
         }
-        guard ok else { return -1 }
-        httpResponses[Self.key(wsi)] = response
-        lws_callback_on_writable(wsi)
-        return 0
+        return ok
+    }
+
+    /// Writes a small response at once — headers and, unless `withBody` is false (HEAD), the body —
+    /// and completes the transaction (libwebsockets discards a request body not yet read). For
+    /// refusals, where the connection may be in any state, and for HEAD.
+    func respondNow(_ wsi: OpaquePointer, _ response: HTTPResponse, withBody: Bool = true) -> Int32 {
+        guard writeHeaders(wsi, response) else { return -1 }
+        if withBody, !response.body.isEmpty {
+            let pre = samplemind_lws_pre()
+            var buffer = [UInt8](repeating: 0, count: pre + response.body.count)
+            buffer.replaceSubrange(pre..<buffer.count, with: response.body)
+            let written = buffer.withUnsafeMutableBufferPointer {
+                lws_write(wsi, $0.baseAddress! + pre, response.body.count, LWS_WRITE_HTTP_FINAL)
+            }
+            guard written == response.body.count else { return -1 }
+        }
+        return lws_http_transaction_completed(wsi) != 0 ? -1 : 0
     }
 
     func httpWriteable(_ wsi: OpaquePointer) -> Int32 {
@@ -155,6 +227,9 @@ extension StreamServer {
         metric("osc_controls_refused_total", "counter", "Stage controls over OSC that were refused.", [("", Double(current.oscControlsRefused))])
         metric("midi_messages_lost_total", "counter", "MIDI clock messages JACK had no room for.", [("", Double(current.midiMessagesLost))])
         metric("connections_refused_total", "counter", "WebSocket connections refused (token, origin, host, limits).", [("", Double(refusedConnections))])
+        metric("http_connections_closed_total", "counter",
+               "Connections that were not subscribers closed by the server: idle too long, or to keep file descriptors free.",
+               [("{reason=\"idle\"}", Double(connectionGuard.closedIdle)), ("{reason=\"descriptor_limit\"}", Double(connectionGuard.closedForRoom))])
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -1,4 +1,5 @@
 import CWebSockets
+import SampleMindCapture
 import Foundation
 import SampleMindRealtime
 import SampleMindAnalysis
@@ -19,6 +20,7 @@ extension StreamServer {
         drainEngine(now: now)
         flushBroadcasts()
         housekeeping(now: now)
+        closeIdleConnections(now: now)
     }
 
     private func drainEngine(now: Double) {
@@ -61,7 +63,7 @@ extension StreamServer {
             && now - session.lastProgressAt > configuration.slowClientTimeoutSeconds {
             session.closing = true
             closedClients["slow", default: 0] += 1
-            log("closing WebSocket client \(session.peer): it has not read anything for \(Int(configuration.slowClientTimeoutSeconds)) s")
+            log(.info, "closing WebSocket client \(session.peer): it has not read anything for \(Int(configuration.slowClientTimeoutSeconds)) s")
             // The close frame goes out if the socket drains; a client that reads nothing at all is
             // dropped a second later all the same.
             requestWrite(session)

@@ -5,7 +5,30 @@ import SampleMindAnalysis
 import SampleMindProtocol
 
 extension StreamServer {
-    /// The WebSocket handshake: path, Host, Origin and token. Network thread.
+    /// An upgrade request: refused with its HTTP status and a JSON reason (404 for another path,
+    /// 403 for a foreign Host or Origin, 401 with `WWW-Authenticate` for a missing or wrong token),
+    /// as docs/protocol.md says. Returns 0 to let it proceed, 1 when answered. Network thread.
+    func confirmUpgrade(_ wsi: OpaquePointer) -> Int32 {
+        let refusal: HTTPResponse
+        if let size = sizeRefusal(wsi) {
+            refusal = size
+        } else if (header(wsi, WSI_TOKEN_GET_URI) ?? "") != "/v1/stream" {
+            refusal = .error(404, code: "not_found", message: "the stream is at /v1/stream")
+        } else if !hostAllowed(wsi) {
+            refusal = .error(403, code: "bad_host", message: "this server answers to localhost and its configured host names only")
+        } else if !originAllowed(wsi) {
+            refusal = .error(403, code: "bad_origin", message: "pages from this origin may not open the stream; see --allow-origin")
+        } else if !authorized(wsi) {
+            refusal = .error(401, code: "unauthorized", message: "send Authorization: Bearer <token> or ?token=<token>",
+                             headers: [("www-authenticate:", "Bearer realm=\"samplemind\"")])
+        } else {
+            return 0
+        }
+        refusedConnections += 1
+        return respondNow(wsi, refusal) == 0 ? 1 : -1
+    }
+
+    /// The WebSocket handshake: path, Host, Origin and token (checked again after ``confirmUpgrade(_:)``). Network thread.
     func admitWebSocket(_ wsi: OpaquePointer) -> Bool {
         let path = header(wsi, WSI_TOKEN_GET_URI) ?? ""
         let allowed = path == "/v1/stream" && hostAllowed(wsi) && originAllowed(wsi) && authorized(wsi)
@@ -17,6 +40,7 @@ extension StreamServer {
         guard !shutdownRequested.load(ordering: .acquiring) else { return close(wsi, LWS_CLOSE_STATUS_GOINGAWAY, "server shutting down") }
         guard sessions.count < configuration.maximumClients else {
             refusedConnections += 1
+            closedClients["server_full", default: 0] += 1
             // 1013 (try again later) is not in this libwebsockets' enum; the number is standard (RFC 6455 registry).
             return close(wsi, lws_close_status(rawValue: 1013), "too many clients; try again later")
         }

@@ -3,6 +3,7 @@ import SampleMindAnalysis
 import SampleMindProtocol
 import SampleMindStorage
 import SampleMindStreaming
+import SampleMindValidation
 import Synchronization
 
 /// GET /v1/sessions, /v1/segments (filters, cursor) and /v1/segments/{id}, read through a
@@ -43,7 +44,9 @@ final class SegmentAPI: HTTPAPI, @unchecked Sendable {
             case ("segments", 2):
                 return try list(store, query: query)
             case ("segments", 3):
-                guard let id = Int64(parts[2]), id > 0 else { throw Refusal("the segment id must be a positive whole number") }
+                guard let id = CheckedNumber.wholeNumber(parsing: parts[2], in: 1...Int.max).map(Int64.init) else {
+                    throw Refusal("the segment id must be a positive whole number")
+                }
                 var filter = SegmentStore.Filter()
                 filter.id = id
                 guard let segment = try store.segments(filter, limit: 1).first else {
@@ -51,7 +54,9 @@ final class SegmentAPI: HTTPAPI, @unchecked Sendable {
                 }
                 return (200, Self.json(segment, detail: true))
             case ("segments", 4) where parts[3] == "similar":
-                guard let id = Int64(parts[2]), id > 0 else { throw Refusal("the segment id must be a positive whole number") }
+                guard let id = CheckedNumber.wholeNumber(parsing: parts[2], in: 1...Int.max).map(Int64.init) else {
+                    throw Refusal("the segment id must be a positive whole number")
+                }
                 let k = try integer(query["k"], name: "k", range: 1...100) ?? 10
                 try index.refresh(from: store)
                 guard let found = index.nearest(to: id, k: k) else {
@@ -92,7 +97,7 @@ final class SegmentAPI: HTTPAPI, @unchecked Sendable {
         let limit = try integer(query["limit"], name: "limit", range: 1...Self.maximumLimit) ?? 100
         var after: Int64 = 0
         if let cursor = query["cursor"] {
-            guard cursor.hasPrefix("s"), let id = Int64(cursor.dropFirst()), id >= 0 else {
+            guard cursor.hasPrefix("s"), let id = CheckedNumber.wholeNumber(parsing: cursor.dropFirst(), in: 0...Int.max).map(Int64.init) else {
                 throw Refusal("cursor is malformed; pass back the next_cursor of the previous page")
             }
             after = id
@@ -104,7 +109,7 @@ final class SegmentAPI: HTTPAPI, @unchecked Sendable {
 
     private func integer(_ text: String?, name: String, range: ClosedRange<Int>) throws -> Int? {
         guard let text else { return nil }
-        guard let value = Int(text), range.contains(value) else {
+        guard let value = CheckedNumber.wholeNumber(parsing: text, in: range) else {
             throw Refusal("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
@@ -112,7 +117,7 @@ final class SegmentAPI: HTTPAPI, @unchecked Sendable {
 
     private func number(_ text: String?, name: String, range: ClosedRange<Double>) throws -> Double? {
         guard let text else { return nil }
-        guard let value = Double(text), value.isFinite, range.contains(value) else {
+        guard let value = CheckedNumber.number(parsing: text, in: range) else {
             throw Refusal("\(name) must be a number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value

@@ -371,9 +371,7 @@ struct ServeCommand: ParsableCommand {
             return status
         }
         do {
-            let server = try StreamServer(configuration: configuration, engineQueue: queue, settings: settings, status: status) {
-                log(.info, $0)
-            }
+            let server = try StreamServer(configuration: configuration, engineQueue: queue, settings: settings, status: status, log: log)
             box.server = server
             if let storage {
                 let api = SegmentAPI(databasePath: storage.path)

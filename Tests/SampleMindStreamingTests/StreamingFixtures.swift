@@ -12,8 +12,9 @@ final class ServingDaemon {
     let port: Int
     let expected: FileAnalysisResult
 
+    /// `launcher` runs the daemon through another program (e.g. `prlimit --nofile=300:300`).
     init(seconds: Double = 14, speed: Double = 1, loop: Bool = false, port: Int = 0, extra: [String] = [],
-         environment: [String: String] = [:], in scratch: ScratchDirectory) throws {
+         environment: [String: String] = [:], launcher: [String] = [], in scratch: ScratchDirectory) throws {
         let song = Percussion.drumPattern(bpm: 120, seconds: seconds, sampleRate: 48_000)
             .mixed(with: Harmony.progression(tonic: 9, minor: true, seconds: seconds, sampleRate: 48_000))
         let path = scratch.file("song.wav")
@@ -21,7 +22,8 @@ final class ServingDaemon {
         expected = try FileAnalysis.run(path: path)
         var arguments = ["serve", "--input", "file", "--file", path, "--speed", "\(speed)", "--port", "\(port)", "--realtime-priority", "0"]
         if loop { arguments.append("--loop") }
-        process = try ChildProcess(SampleMindBinary.url.path, arguments + extra, environment: environment,
+        let command = launcher + [SampleMindBinary.url.path] + arguments + extra
+        process = try ChildProcess(command[0], Array(command.dropFirst()), environment: environment,
                                    label: "daemon-\(UUID().uuidString.prefix(8))", in: scratch)
         guard process.waitFor("listening on http://", timeout: 10),
               let line = process.errors.split(separator: "\n").first(where: { $0.contains("listening on http://") }),

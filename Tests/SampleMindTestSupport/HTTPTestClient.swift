@@ -51,3 +51,57 @@ public func httpGet(port: Int, path: String, headers: [String: String] = [:], ip
     let status = Int(head.split(separator: " ").dropFirst().first ?? "0") ?? 0
     return HTTPTestResponse(status: status, headers: head.lowercased(), body: parts.dropFirst().joined(separator: "\r\n\r\n"))
 }
+
+/// A connected TCP socket to 127.0.0.1:`port` with a receive timeout, or -1.
+public func connectLoopback(port: Int, receiveTimeoutSeconds: Int = 5) -> Int32 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return -1 }
+    var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else {
+        close(fd)
+        return -1
+    }
+    return fd
+}
+
+/// Sends `request` exactly as given and reads until the server closes, `timeout` passes or, with
+/// `untilResponseEnds`, one whole response (headers and `content-length` bytes) has arrived.
+/// `closed` says whether the server closed the connection.
+public func httpExchange(port: Int, _ request: [UInt8], timeout: Double = 5,
+                         untilResponseEnds: Bool = false) throws -> (response: HTTPTestResponse, closed: Bool) {
+    let fd = connectLoopback(port: port, receiveTimeoutSeconds: 1)
+    guard fd >= 0 else { throw NSError(domain: "httpExchange", code: 1, userInfo: [NSLocalizedDescriptionKey: "cannot connect to \(port)"]) }
+    defer { close(fd) }
+    _ = request.withUnsafeBufferPointer { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+    var closed = false
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        let got = recv(fd, &chunk, chunk.count, 0)
+        if got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+            closed = true
+            break
+        }
+        if got > 0 { bytes += chunk[0..<got] }
+        if untilResponseEnds, let end = bytes.firstRange(of: Array("\r\n\r\n".utf8)) {
+            let head = String(decoding: bytes[..<end.lowerBound], as: UTF8.self).lowercased()
+            let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+            if bytes.count - end.upperBound >= length { break }
+        }
+    }
+    let text = String(decoding: bytes, as: UTF8.self)
+    let parts = text.components(separatedBy: "\r\n\r\n")
+    let head = parts.first ?? ""
+    let status = Int(head.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    return (HTTPTestResponse(status: status, headers: head.lowercased(), body: parts.dropFirst().joined(separator: "\r\n\r\n")), closed)
+}
