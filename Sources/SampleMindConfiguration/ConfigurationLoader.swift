@@ -1,4 +1,5 @@
 import Foundation
+import SampleMindValidation
 import TOMLKit
 
 /// The effective configuration: defaults < file < environment (`SAMPLEMIND_…`) < command line.
@@ -63,9 +64,15 @@ public enum ConfigurationLoader {
             if let value = option.defaultValue { loaded.set(option.path, value, from: .defaults) }
         }
         if let filePath {
+            let shown = PrintableText.escaped(filePath)
             let text: String
-            do { text = try String(contentsOfFile: filePath, encoding: .utf8) } catch {
-                throw ConfigurationError("\(filePath): cannot read the configuration file (\(error.localizedDescription)); check the path and permissions")
+            do { text = try TextFile.read(filePath, maximumBytes: 1 << 20) } catch {
+                switch error {
+                case .unreadable(let reason): throw ConfigurationError("\(shown): cannot read the configuration file: \(reason)")
+                case .tooLarge:
+                    throw ConfigurationError("\(shown): the file is larger than 1 MiB, and a configuration file is a few kilobytes; check that this is the right file")
+                case .notText(let line, let column, let problem): throw ConfigurationError("\(shown):\(line):\(column): \(problem)")
+                }
             }
             for (path, value) in try parse(text, filePath: filePath) {
                 loaded.set(path, value, from: .file)
@@ -74,7 +81,7 @@ public enum ConfigurationLoader {
         for option in DaemonOptions.all {
             guard let text = environment[option.environmentName] else { continue }
             guard let value = option.parse(text: text).flatMap(option.accept) else {
-                throw ConfigurationError("environment variable \(option.environmentName)=\"\(text)\": \(option.path) must be \(option.expectation)")
+                throw ConfigurationError("environment variable \(option.environmentName)=\"\(PrintableText.escaped(text))\": \(option.path) must be \(option.expectation)")
             }
             loaded.set(option.path, value, from: .environment)
         }
@@ -103,9 +110,10 @@ public enum ConfigurationLoader {
     static func parse(_ text: String, filePath: String) throws(ConfigurationError) -> [(String, ConfigurationValue)] {
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
-            throw ConfigurationError("\(filePath):\(error.source.begin.line):\(error.source.begin.column): \(error.description); fix the TOML syntax there")
+            let shown = PrintableText.escaped(filePath)
+            throw ConfigurationError("\(shown):\(error.source.begin.line):\(error.source.begin.column): \(PrintableText.escaped(error.description)); fix the TOML syntax there")
         } catch {
-            throw ConfigurationError("\(filePath): not valid TOML (\(error))")
+            throw ConfigurationError("\(PrintableText.escaped(filePath)): not valid TOML (\(PrintableText.escaped(String(describing: error))))")
         }
         var found: [(String, ConfigurationValue)] = []
         try flatten(table, prefix: "", into: &found, text: text, filePath: filePath)
@@ -146,7 +154,7 @@ public enum ConfigurationLoader {
     }
 
     private static func unknown(_ path: String, text: String, filePath: String) -> ConfigurationError {
-        var message = "\(location(of: path, in: text, filePath: filePath)): unknown key \(path)"
+        var message = "\(location(of: path, in: text, filePath: filePath)): unknown key \(PrintableText.escaped(path))"
         if let guess = closestOption(to: path) { message += "; did you mean \(guess)?" }
         return ConfigurationError(message + " (samplemind check-config lists every option)")
     }
@@ -185,8 +193,9 @@ public enum ConfigurationLoader {
         return previous[b.count]
     }
 
-    /// "file:line" of the key `path` (its table header and key line), or just the file.
+    /// "file:line" of the key `path` (its table header and key line), or just the file; printable.
     static func location(of path: String, in text: String, filePath: String) -> String {
+        let filePath = PrintableText.escaped(filePath)
         let parts = path.split(separator: ".").map(String.init)
         let key = parts.last ?? path
         var table = ""

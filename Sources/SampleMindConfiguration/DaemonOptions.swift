@@ -8,7 +8,7 @@ public enum DaemonOptions {
         .init(path: "input.file.path", kind: .string(allowed: nil), defaultValue: nil, help: "sound file for the file input"),
         .init(path: "input.file.loop", kind: .boolean, defaultValue: .boolean(false), help: "play the file again and again"),
         .init(path: "input.file.speed", kind: .number(0...10_000), defaultValue: .number(1),
-              help: "times faster than real time (0: as fast as the analysis goes)"),
+              help: "times faster than real time, 0.01 to 10000 (0: as fast as the analysis goes)"),
         .init(path: "input.alsa.device", kind: .string(allowed: nil), defaultValue: .string("default"),
               help: "ALSA capture device (default, hw:1,0, plughw:…)"),
         .init(path: "input.alsa.sample_rate", kind: .integer(8_000...192_000), defaultValue: .integer(48_000), help: "rate to ask ALSA for"),

@@ -40,7 +40,7 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Play the file again and again. [input.file.loop]")
     var loop = false
 
-    @Option(help: "Play the file this many times faster than real time (0: as fast as the analysis goes). [input.file.speed]")
+    @Option(help: "Play the file this many times faster than real time, 0.01–10000 (0: as fast as the analysis goes). [input.file.speed]")
     var speed: Double?
 
     @Option(help: "ALSA capture device (default, hw:1,0, plughw:…). [input.alsa.device]")

@@ -12,6 +12,8 @@ final class ServeConfigurationTests: XCTestCase {
     func testServe_whenConfigurationIsBad_explainsWhatToChangeAndExitsNonZero() throws {
         let slow = scratch.file("4khz.wav")
         try AudioFileWriter.write([Float](repeating: 0.1, count: 8_000), sampleRate: 4_000, channelCount: 1, to: slow)
+        let playable = scratch.file("48khz.wav")
+        try AudioFileWriter.write([Float](repeating: 0.1, count: 48_000), sampleRate: 48_000, channelCount: 1, to: playable)
         let cases: [([String], String, Int32)] = [
             (["--input", "bluetooth"], "bluetooth", 64),
             (["--input", "file"], "input.file.path is not set", 78),
@@ -22,6 +24,7 @@ final class ServeConfigurationTests: XCTestCase {
             (["--input", "file", "--file", slow, "--speed=-1"], "input.file.speed must be a number from 0", 78),
             (["--realtime-priority", "120"], "analysis.realtime_priority must be a whole number from 0 to 99", 78),
             (["--port", "70000"], "server.port must be a whole number from 0 to 65535", 78),
+            (["--input", "file", "--file", playable, "--speed", "1e-300", "--no-server", "--no-storage"], "or from 0.01 to 10000 times real time", 78),
             (["--token", "short"], "server.token must be at least 8 characters", 78),
             (["--log-level", "chatty"], "log.level must be one of", 78),
         ]
@@ -84,5 +87,19 @@ final class ServeConfigurationTests: XCTestCase {
         XCTAssertEqual(listed.status, 0)
         XCTAssertTrue(listed.standardOutput.contains("input.kind = \"file\"    # file"), listed.standardOutput)
         XCTAssertTrue(listed.standardOutput.contains("server.max_clients = 1000    # default"))
+    }
+
+    func testCheckConfig_whenThePathHasControlCharacters_printsItEscapedOnOneLine() throws {
+        let config = scratch.file("odd\nname\u{1B}[2J.toml")
+        try "[log]\nlevel = \"debug\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let listed = try SampleMindBinary.run(["check-config", config])
+        XCTAssertEqual(listed.status, 0, listed.standardError)
+        XCTAssertTrue(listed.standardOutput.hasPrefix("# effective configuration (file: \(scratch.path)/odd\\nname\\u{1B}[2J.toml)\n"),
+                      listed.standardOutput)
+        try "[log]\nlevle = \"debug\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let refused = try SampleMindBinary.run(["check-config", config])
+        XCTAssertEqual(refused.status, 78)
+        XCTAssertEqual(refused.errorLines.count, 1, refused.standardError)
+        XCTAssertTrue(refused.standardError.contains("odd\\nname\\u{1B}[2J.toml:2: unknown key log.levle"), refused.standardError)
     }
 }
