@@ -46,11 +46,15 @@ public struct LoadedConfiguration: Sendable {
     /// Every option with its effective value and where it came from, for `check-config`.
     public var report: String {
         DaemonOptions.all.map { option in
-            let value = values[option.path].map(\.description) ?? "(not set)"
-            let source = sources[option.path]?.description ?? "default"
-            let shown = option.path == "server.token" && values[option.path] != nil ? "(set, hidden)" : value
-            return "\(option.path) = \(shown)    # \(source)"
+            "\(option.path) = \(shownValue(option.path))    # \(sources[option.path]?.description ?? "default")"
         }.joined(separator: "\n")
+    }
+
+    /// The value as `check-config` shows it: the token never.
+    private func shownValue(_ path: String) -> String {
+        guard let value = values[path] else { return "(not set)" }
+        guard path == "server.token" else { return value.description }
+        return values["server.token_file"] == nil ? "(set, hidden)" : "(set from server.token_file, hidden)"
     }
 }
 
@@ -92,8 +96,47 @@ public enum ConfigurationLoader {
             }
             loaded.set(path, accepted, from: .commandLine)
         }
+        try readTokenFile(into: &loaded)
         try crossCheck(loaded)
         return loaded
+    }
+
+    /// `server.token_file`: the token is read from that file (trailing newline and spaces dropped)
+    /// and becomes `server.token`, so the server, the report and a reload see one token. The
+    /// token itself never appears in a message.
+    static func readTokenFile(into loaded: inout LoadedConfiguration) throws(ConfigurationError) {
+        guard let path = loaded.string("server.token_file") else { return }
+        if loaded.string("server.token") != nil {
+            let token = origin(loaded.sources["server.token"]), file = origin(loaded.sources["server.token_file"])
+            throw ConfigurationError("server.token and server.token_file are both set (server.token by \(token), server.token_file by \(file)); use one: server.token_file keeps the token off the command line and out of the configuration")
+        }
+        let shown = "server.token_file \"\(PrintableText.escaped(path))\""
+        let text: String
+        do { text = try TextFile.read(path, maximumBytes: 4_096) } catch {
+            switch error {
+            case .unreadable(let reason): throw ConfigurationError("\(shown): cannot read the token file: \(reason)")
+            case .tooLarge: throw ConfigurationError("\(shown): the file is larger than 4 KiB; it should hold the token alone, on one line")
+            case .notText(let line, let column, let problem): throw ConfigurationError("\(shown), line \(line), column \(column): \(problem)")
+            }
+        }
+        let token = String(text.reversed().drop(while: \.isWhitespace).reversed())
+        guard isUsableToken(token) else {
+            throw ConfigurationError("\(shown): the token in the file must be at least 8 characters without spaces, on one line")
+        }
+        loaded.set("server.token", .string(token), from: loaded.sources["server.token_file"] ?? .file)
+    }
+
+    /// A bearer token the server accepts: at least 8 characters, no whitespace (it travels in a header and a URL).
+    static func isUsableToken(_ token: String) -> Bool {
+        token.count >= 8 && !token.contains(where: \.isWhitespace)
+    }
+
+    private static func origin(_ source: ConfigurationSource?) -> String {
+        switch source {
+        case .environment?: return "the environment"
+        case .commandLine?: return "the command line"
+        default: return "the configuration file"
+        }
     }
 
     /// Checks that involve more than one option.
@@ -101,7 +144,7 @@ public enum ConfigurationLoader {
         if loaded.string("input.kind") == "file", loaded.string("input.file.path") == nil {
             throw ConfigurationError("input.kind is \"file\" but input.file.path is not set; name the sound file")
         }
-        if let token = loaded.string("server.token"), token.count < 8 || token.contains(where: \.isWhitespace) {
+        if let token = loaded.string("server.token"), !isUsableToken(token) {
             throw ConfigurationError("server.token must be at least 8 characters without spaces")
         }
     }

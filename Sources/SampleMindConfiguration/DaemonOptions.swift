@@ -26,6 +26,8 @@ public enum DaemonOptions {
         .init(path: "server.port", kind: .integer(0...65_535), defaultValue: .integer(8080), help: "TCP port (0 picks a free one)"),
         .init(path: "server.token", kind: .string(allowed: nil), defaultValue: nil,
               help: "bearer token for the stream, /v1 and /metrics (at least 8 characters)"),
+        .init(path: "server.token_file", kind: .string(allowed: nil), defaultValue: nil,
+              help: "file the token is read from instead (trailing newline ignored; read again on reload)"),
         .init(path: "server.allowed_origins", kind: .strings, defaultValue: .strings([]), help: "other pages allowed to open the stream"),
         .init(path: "server.allowed_hosts", kind: .strings, defaultValue: .strings([]), help: "other Host names to answer to"),
         .init(path: "server.max_clients", kind: .integer(1...100_000), defaultValue: .integer(1_000), help: "most subscribers at once"),

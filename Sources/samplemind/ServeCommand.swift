@@ -73,8 +73,11 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "TCP port for the stream, API and dashboard (0 picks a free one and logs it). [server.port]")
     var port: Int?
 
-    @Option(help: "Require this bearer token for the stream, /v1 and /metrics. [server.token]")
+    @Option(help: "Require this bearer token for the stream, /v1 and /metrics (other users can read it with ps; prefer --token-file). [server.token]")
     var token: String?
+
+    @Option(help: "Read the bearer token from this file (a trailing newline is ignored; read again on reload). [server.token_file]")
+    var tokenFile: String?
 
     @Option(name: .customLong("allow-origin"), help: "Also accept WebSocket connections from pages at this origin (repeatable). [server.allowed_origins]")
     var allowOrigins: [String] = []
@@ -141,6 +144,7 @@ struct ServeCommand: ParsableCommand {
         if let host { values["server.host"] = .string(host) }
         if let port { values["server.port"] = .integer(port) }
         if let token { values["server.token"] = .string(token) }
+        if let tokenFile { values["server.token_file"] = .string(tokenFile) }
         if !allowOrigins.isEmpty { values["server.allowed_origins"] = .strings(allowOrigins) }
         if !allowHosts.isEmpty { values["server.allowed_hosts"] = .strings(allowHosts) }
         if let maxClients { values["server.max_clients"] = .integer(maxClients) }
@@ -284,7 +288,7 @@ struct ServeCommand: ParsableCommand {
 
     /// Options SIGHUP applies to the running daemon; any other change needs a restart.
     static let reloadable: Set<String> = [
-        "log.level", "log.format", "server.token", "server.allowed_origins", "server.allowed_hosts",
+        "log.level", "log.format", "server.token", "server.token_file", "server.allowed_origins", "server.allowed_hosts",
         "server.max_clients", "server.client_timeout_s",
     ]
 

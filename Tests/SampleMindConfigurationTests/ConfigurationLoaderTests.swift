@@ -194,4 +194,56 @@ final class ConfigurationLoaderTests: XCTestCase {
         let huge = try failure(at: empty, overrides: ["server.port": .integer(Int.max)])
         XCTAssertTrue(huge.contains("server.port must be a whole number from 0 to 65535"), huge)
     }
+
+    func testLoad_whenTokenFileIsSet_readsTheTokenFromItAndNeverShowsIt() throws {
+        let tokenPath = try write(bytes: Array("s3cret-from-file\n\n".utf8), named: "token")
+        let path = try write("[server]\ntoken_file = \"\(tokenPath)\"\n")
+        let loaded = try ConfigurationLoader.load(filePath: path, environment: [:], overrides: [:])
+        XCTAssertEqual(loaded.string("server.token"), "s3cret-from-file", "the trailing newlines are not part of it")
+        XCTAssertTrue(loaded.report.contains("server.token_file = \"\(tokenPath)\"    # file"), loaded.report)
+        XCTAssertTrue(loaded.report.contains("server.token = (set"), loaded.report)
+        XCTAssertTrue(loaded.report.contains("hidden)"), loaded.report)
+        XCTAssertFalse(loaded.report.contains("s3cret"), "the token is never shown: \(loaded.report)")
+        let direct = try ConfigurationLoader.load(filePath: try write("[server]\ntoken = \"s3cret-direct\"\n"), environment: [:],
+                                                  overrides: [:])
+        XCTAssertTrue(direct.report.contains("server.token = (set, hidden)    # file"), direct.report)
+        XCTAssertFalse(direct.report.contains("s3cret"), direct.report)
+    }
+
+    func testLoad_whenTokenFileIsMissingOrUnreadable_namesTheKeyAndThePath() throws {
+        let missing = folder.appendingPathComponent("no\ntoken").path
+        let message = try failure(at: try write(""), environment: ["SAMPLEMIND_SERVER_TOKEN_FILE": missing])
+        XCTAssertTrue(message.contains("server.token_file"), message)
+        XCTAssertTrue(message.contains("no\\ntoken"), "the escaped path: \(message)")
+        XCTAssertTrue(message.contains("there is no such file"), message)
+        assertOneLine(message)
+        let directory = try failure(at: try write(""), overrides: ["server.token_file": .string(folder.path)])
+        XCTAssertTrue(directory.contains("server.token_file") && directory.contains("it is a directory"), directory)
+    }
+
+    func testLoad_whenTokenFileHoldsABadToken_refusesItWithoutPrintingIt() throws {
+        for (content, name) in [("zqx9\n", "short"), ("zqx9 kpw7\n", "spaced"), ("zqx9kpw7zq\nvvb3mmr8\n", "two lines"),
+                                ("\n", "empty")] {
+            let tokenPath = try write(bytes: Array(content.utf8), named: "token")
+            let message = try failure(at: try write(""), overrides: ["server.token_file": .string(tokenPath)])
+            XCTAssertTrue(message.contains("server.token_file"), "\(name): \(message)")
+            XCTAssertTrue(message.contains("at least 8 characters without spaces"), "\(name): \(message)")
+            for word in content.split(whereSeparator: \.isWhitespace) {
+                XCTAssertFalse(message.contains(word), "\(name): the token is never printed: \(message)")
+            }
+        }
+        let nul = try write(bytes: Array("s3cret-".utf8) + [0] + Array("token\n".utf8), named: "token")
+        let message = try failure(at: try write(""), overrides: ["server.token_file": .string(nul)])
+        XCTAssertTrue(message.contains("server.token_file") && message.contains("NUL byte"), message)
+        XCTAssertFalse(message.contains("s3cret"), message)
+    }
+
+    func testLoad_whenTokenAndTokenFileAreBothSet_asksForOne() throws {
+        let tokenPath = try write(bytes: Array("s3cret-from-file\n".utf8), named: "token")
+        let path = try write("[server]\ntoken = \"s3cret-direct\"\n")
+        let message = try failure(at: path, environment: ["SAMPLEMIND_SERVER_TOKEN_FILE": tokenPath])
+        XCTAssertTrue(message.contains("server.token and server.token_file are both set"), message)
+        XCTAssertTrue(message.contains("use one"), message)
+        XCTAssertFalse(message.contains("s3cret"), message)
+    }
 }
