@@ -314,11 +314,35 @@ struct ServeCommand: ParsableCommand {
                 return
             }
         }
-        current = updated
         log(.info, applied.isEmpty ? "reloaded the configuration: nothing to change" : "reloaded: \(applied.joined(separator: ", "))")
+        if server != nil {
+            for change in Self.accessChanges(from: current, to: updated) { log(.warning, change) }
+        }
+        current = updated
         if !needRestart.isEmpty {
             log(.warning, "not reloaded, restart to apply: \(needRestart.joined(separator: ", "))")
         }
+    }
+
+    /// What a reload changes about who may connect, for the log: an admin must see that a reload
+    /// opened the server or locked clients out. The token itself is never put in the log.
+    private static func accessChanges(from old: LoadedConfiguration, to new: LoadedConfiguration) -> [String] {
+        var changes: [String] = []
+        switch (old.string("server.token"), new.string("server.token")) {
+        case (nil, _?):
+            changes.append("reload: an access token is now required for /v1, /metrics and the stream; clients must send it")
+        case (_?, nil):
+            changes.append("reload: the access token was removed; /v1, /metrics and the stream are now open to anyone who can reach the port")
+        case (let before?, let after?) where before != after:
+            changes.append("reload: the access token changed; clients must use the new one")
+        default:
+            break
+        }
+        for (path, name) in [("server.allowed_origins", "allowed origins"), ("server.allowed_hosts", "allowed hosts")] {
+            let before = ConfigurationValue.strings(old.strings(path)), after = ConfigurationValue.strings(new.strings(path))
+            if before != after { changes.append("reload: \(name) changed: \(before) → \(after)") }
+        }
+        return changes
     }
 
     /// One line for `systemctl status`: what the input does and what the music does.

@@ -176,4 +176,53 @@ final class ReloadTests: XCTestCase {
         XCTAssertEqual(try httpGet(port: port, path: "/v1/status").status, 401, "the token is still demanded")
         XCTAssertEqual(try httpGet(port: port, path: "/v1/status?token=s3cret-token-1").status, 200)
     }
+
+    func testSIGHUP_whenTokenOriginsOrHostsChange_warnsWhatChangedWithoutLoggingTheToken() throws {
+        let song = try demoSong()
+        let config = scratch.file("samplemind.toml")
+        try configuration(song: song, server: "token = \"s3cret-token-1\"").write(toFile: config, atomically: true, encoding: .utf8)
+        let (daemon, port) = try serve(config)
+        defer { daemon.stop(signal: SIGKILL) }
+
+        let access = "allowed_origins = [\"http://studio.example:3000\"]\nallowed_hosts = [\"studio.local\"]"
+        try configuration(song: song, server: "token = \"s3cret-token-2\"\n" + access).write(toFile: config, atomically: true, encoding: .utf8)
+        XCTAssertTrue(reload(daemon, until: "warning: reload: the access token changed; clients must use the new one"), daemon.errors)
+        XCTAssertTrue(daemon.errors.contains("warning: reload: allowed origins changed: [] → [\"http://studio.example:3000\"]"),
+                      daemon.errors)
+        XCTAssertTrue(daemon.errors.contains("warning: reload: allowed hosts changed: [] → [\"studio.local\"]"), daemon.errors)
+
+        try configuration(song: song, server: access).write(toFile: config, atomically: true, encoding: .utf8)
+        XCTAssertTrue(reload(daemon, until: "warning: reload: the access token was removed; /v1, /metrics and the stream are now open to anyone who can reach the port"), daemon.errors)
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status").status, 200)
+        XCTAssertEqual(daemon.errors.components(separatedBy: "allowed origins changed").count, 2, "unchanged origins are not reported")
+
+        try configuration(song: song, server: "token = \"s3cret-token-3\"\n" + access).write(toFile: config, atomically: true, encoding: .utf8)
+        XCTAssertTrue(reload(daemon, until: "warning: reload: an access token is now required"), daemon.errors)
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status").status, 401)
+        XCTAssertFalse(daemon.errors.contains("s3cret"), "the token is never logged: \(daemon.errors)")
+    }
+
+    func testSIGHUP_withATokenFile_readsTheTokenAgainAndNeverLogsIt() throws {
+        let config = scratch.file("samplemind.toml")
+        try configuration(song: try demoSong(), server: "").write(toFile: config, atomically: true, encoding: .utf8)
+        let tokenFile = scratch.file("token")
+        try "s3cret-token-1\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let (daemon, port) = try serve(config, ["--token-file", tokenFile])
+        defer { daemon.stop(signal: SIGKILL) }
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status").status, 401)
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status?token=s3cret-token-1").status, 200)
+
+        try "s3cret-token-2\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        XCTAssertTrue(reload(daemon, until: "reload: the access token changed"), daemon.errors)
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status?token=s3cret-token-1").status, 401)
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status?token=s3cret-token-2").status, 200)
+
+        try FileManager.default.removeItem(atPath: tokenFile)
+        XCTAssertTrue(reload(daemon, until: "reload refused, the running configuration stays"), daemon.errors)
+        XCTAssertTrue(daemon.errors.contains("server.token_file \"\(tokenFile)\": cannot read the token file: there is no such file"),
+                      daemon.errors)
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status").status, 401, "the token stays")
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status?token=s3cret-token-2").status, 200)
+        XCTAssertFalse(daemon.errors.contains("s3cret"), "the token is never logged: \(daemon.errors)")
+    }
 }
