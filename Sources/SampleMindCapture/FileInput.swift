@@ -18,10 +18,11 @@ public final class FileInput: AudioInput, @unchecked Sendable {
         "file '\(path)'\(loop ? " (looping)" : "")\(speed == 1 ? "" : speed == 0 ? " at full speed" : " at \(speed)× speed")"
     }
 
-    /// `speed` 1 is real time; 0 means as fast as possible.
+    /// `speed` 1 is real time; 0 means as fast as possible. Below a hundredth of real time the
+    /// wait between periods would grow without bound (and beyond `Int64` nanoseconds it would trap).
     public init(path: String, loop: Bool = false, speed: Double = 1, periodFrames: Int = 256) throws(InputError) {
-        guard speed >= 0, speed.isFinite, speed <= 10_000 else {
-            throw InputError("--speed must be between 0 (as fast as possible) and 10000, got \(speed)")
+        guard speed == 0 || (0.01...10_000).contains(speed) else {
+            throw InputError("the file's speed must be 0 (as fast as the analysis goes) or from 0.01 to 10000 times real time, got \(speed)")
         }
         guard (16...65_536).contains(periodFrames) else {
             throw InputError("the file input's period must be 16…65536 frames, got \(periodFrames)")

@@ -1,4 +1,5 @@
 import Foundation
+import SampleMindValidation
 import TOMLKit
 
 /// The effective configuration: defaults < file < environment (`SAMPLEMIND_…`) < command line.
@@ -45,11 +46,15 @@ public struct LoadedConfiguration: Sendable {
     /// Every option with its effective value and where it came from, for `check-config`.
     public var report: String {
         DaemonOptions.all.map { option in
-            let value = values[option.path].map(\.description) ?? "(not set)"
-            let source = sources[option.path]?.description ?? "default"
-            let shown = option.path == "server.token" && values[option.path] != nil ? "(set, hidden)" : value
-            return "\(option.path) = \(shown)    # \(source)"
+            "\(option.path) = \(shownValue(option.path))    # \(sources[option.path]?.description ?? "default")"
         }.joined(separator: "\n")
+    }
+
+    /// The value as `check-config` shows it: the token never.
+    private func shownValue(_ path: String) -> String {
+        guard let value = values[path] else { return "(not set)" }
+        guard path == "server.token" else { return value.description }
+        return values["server.token_file"] == nil ? "(set, hidden)" : "(set from server.token_file, hidden)"
     }
 }
 
@@ -63,9 +68,15 @@ public enum ConfigurationLoader {
             if let value = option.defaultValue { loaded.set(option.path, value, from: .defaults) }
         }
         if let filePath {
+            let shown = PrintableText.escaped(filePath)
             let text: String
-            do { text = try String(contentsOfFile: filePath, encoding: .utf8) } catch {
-                throw ConfigurationError("\(filePath): cannot read the configuration file (\(error.localizedDescription)); check the path and permissions")
+            do { text = try TextFile.read(filePath, maximumBytes: 1 << 20) } catch {
+                switch error {
+                case .unreadable(let reason): throw ConfigurationError("\(shown): cannot read the configuration file: \(reason)")
+                case .tooLarge:
+                    throw ConfigurationError("\(shown): the file is larger than 1 MiB, and a configuration file is a few kilobytes; check that this is the right file")
+                case .notText(let line, let column, let problem): throw ConfigurationError("\(shown):\(line):\(column): \(problem)")
+                }
             }
             for (path, value) in try parse(text, filePath: filePath) {
                 loaded.set(path, value, from: .file)
@@ -74,7 +85,7 @@ public enum ConfigurationLoader {
         for option in DaemonOptions.all {
             guard let text = environment[option.environmentName] else { continue }
             guard let value = option.parse(text: text).flatMap(option.accept) else {
-                throw ConfigurationError("environment variable \(option.environmentName)=\"\(text)\": \(option.path) must be \(option.expectation)")
+                throw ConfigurationError("environment variable \(option.environmentName)=\"\(PrintableText.escaped(text))\": \(option.path) must be \(option.expectation)")
             }
             loaded.set(option.path, value, from: .environment)
         }
@@ -85,8 +96,47 @@ public enum ConfigurationLoader {
             }
             loaded.set(path, accepted, from: .commandLine)
         }
+        try readTokenFile(into: &loaded)
         try crossCheck(loaded)
         return loaded
+    }
+
+    /// `server.token_file`: the token is read from that file (trailing newline and spaces dropped)
+    /// and becomes `server.token`, so the server, the report and a reload see one token. The
+    /// token itself never appears in a message.
+    static func readTokenFile(into loaded: inout LoadedConfiguration) throws(ConfigurationError) {
+        guard let path = loaded.string("server.token_file") else { return }
+        if loaded.string("server.token") != nil {
+            let token = origin(loaded.sources["server.token"]), file = origin(loaded.sources["server.token_file"])
+            throw ConfigurationError("server.token and server.token_file are both set (server.token by \(token), server.token_file by \(file)); use one: server.token_file keeps the token off the command line and out of the configuration")
+        }
+        let shown = "server.token_file \"\(PrintableText.escaped(path))\""
+        let text: String
+        do { text = try TextFile.read(path, maximumBytes: 4_096) } catch {
+            switch error {
+            case .unreadable(let reason): throw ConfigurationError("\(shown): cannot read the token file: \(reason)")
+            case .tooLarge: throw ConfigurationError("\(shown): the file is larger than 4 KiB; it should hold the token alone, on one line")
+            case .notText(let line, let column, let problem): throw ConfigurationError("\(shown), line \(line), column \(column): \(problem)")
+            }
+        }
+        let token = String(text.reversed().drop(while: \.isWhitespace).reversed())
+        guard isUsableToken(token) else {
+            throw ConfigurationError("\(shown): the token in the file must be at least 8 characters without spaces, on one line")
+        }
+        loaded.set("server.token", .string(token), from: loaded.sources["server.token_file"] ?? .file)
+    }
+
+    /// A bearer token the server accepts: at least 8 characters, no whitespace (it travels in a header and a URL).
+    static func isUsableToken(_ token: String) -> Bool {
+        token.count >= 8 && !token.contains(where: \.isWhitespace)
+    }
+
+    private static func origin(_ source: ConfigurationSource?) -> String {
+        switch source {
+        case .environment?: return "the environment"
+        case .commandLine?: return "the command line"
+        default: return "the configuration file"
+        }
     }
 
     /// Checks that involve more than one option.
@@ -94,7 +144,7 @@ public enum ConfigurationLoader {
         if loaded.string("input.kind") == "file", loaded.string("input.file.path") == nil {
             throw ConfigurationError("input.kind is \"file\" but input.file.path is not set; name the sound file")
         }
-        if let token = loaded.string("server.token"), token.count < 8 || token.contains(where: \.isWhitespace) {
+        if let token = loaded.string("server.token"), !isUsableToken(token) {
             throw ConfigurationError("server.token must be at least 8 characters without spaces")
         }
     }
@@ -103,9 +153,10 @@ public enum ConfigurationLoader {
     static func parse(_ text: String, filePath: String) throws(ConfigurationError) -> [(String, ConfigurationValue)] {
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
-            throw ConfigurationError("\(filePath):\(error.source.begin.line):\(error.source.begin.column): \(error.description); fix the TOML syntax there")
+            let shown = PrintableText.escaped(filePath)
+            throw ConfigurationError("\(shown):\(error.source.begin.line):\(error.source.begin.column): \(PrintableText.escaped(error.description)); fix the TOML syntax there")
         } catch {
-            throw ConfigurationError("\(filePath): not valid TOML (\(error))")
+            throw ConfigurationError("\(PrintableText.escaped(filePath)): not valid TOML (\(PrintableText.escaped(String(describing: error))))")
         }
         var found: [(String, ConfigurationValue)] = []
         try flatten(table, prefix: "", into: &found, text: text, filePath: filePath)
@@ -146,7 +197,7 @@ public enum ConfigurationLoader {
     }
 
     private static func unknown(_ path: String, text: String, filePath: String) -> ConfigurationError {
-        var message = "\(location(of: path, in: text, filePath: filePath)): unknown key \(path)"
+        var message = "\(location(of: path, in: text, filePath: filePath)): unknown key \(PrintableText.escaped(path))"
         if let guess = closestOption(to: path) { message += "; did you mean \(guess)?" }
         return ConfigurationError(message + " (samplemind check-config lists every option)")
     }
@@ -185,8 +236,9 @@ public enum ConfigurationLoader {
         return previous[b.count]
     }
 
-    /// "file:line" of the key `path` (its table header and key line), or just the file.
+    /// "file:line" of the key `path` (its table header and key line), or just the file; printable.
     static func location(of path: String, in text: String, filePath: String) -> String {
+        let filePath = PrintableText.escaped(filePath)
         let parts = path.split(separator: ".").map(String.init)
         let key = parts.last ?? path
         var table = ""

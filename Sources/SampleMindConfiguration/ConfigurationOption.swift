@@ -1,3 +1,6 @@
+import Foundation
+import SampleMindValidation
+
 /// One option: its full key path (`server.port`), what it takes, its default and its meaning.
 public struct ConfigurationOption: Sendable {
     public enum Kind: Sendable {
@@ -36,11 +39,11 @@ public struct ConfigurationOption: Sendable {
         case (.string(let allowed), .string(let text)):
             return allowed.map { $0.contains(text) } ?? true ? value : nil
         case (.integer(let range), .integer(let number)):
-            return range.contains(number) ? value : nil
+            return CheckedNumber.wholeNumber(number, in: range).map { .integer($0) }
         case (.number(let range), .number(let number)):
-            return range.contains(number) ? value : nil
+            return CheckedNumber.number(number, in: range).map { .number($0) }
         case (.number(let range), .integer(let number)):
-            return range.contains(Double(number)) ? .number(Double(number)) : nil
+            return CheckedNumber.number(Double(number), in: range).map { .number($0) }
         case (.boolean, .boolean), (.strings, .strings):
             return value
         default:
@@ -48,12 +51,13 @@ public struct ConfigurationOption: Sendable {
         }
     }
 
-    /// Parses an environment variable's text into this option's kind.
+    /// Parses an environment variable's text into this option's kind; numbers outside the range
+    /// (and "nan", "inf") are refused here already.
     public func parse(text: String) -> ConfigurationValue? {
         switch kind {
         case .string: return .string(text)
-        case .integer: return Int(text).map { .integer($0) }
-        case .number: return Double(text).map { .number($0) }
+        case .integer(let range): return CheckedNumber.wholeNumber(parsing: text, in: range).map { .integer($0) }
+        case .number(let range): return CheckedNumber.number(parsing: text, in: range).map { .number($0) }
         case .boolean:
             switch text.lowercased() {
             case "true", "1", "yes": return .boolean(true)
@@ -65,5 +69,3 @@ public struct ConfigurationOption: Sendable {
         }
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import SampleMindValidation
+
 /// A configuration value as written, before it is checked against its option.
 public enum ConfigurationValue: Sendable, Equatable, CustomStringConvertible {
     case string(String)
@@ -6,13 +8,14 @@ public enum ConfigurationValue: Sendable, Equatable, CustomStringConvertible {
     case boolean(Bool)
     case strings([String])
 
+    /// The value for messages and `check-config`, on one line: control characters in strings are escaped.
     public var description: String {
         switch self {
-        case .string(let text): return "\"\(text)\""
+        case .string(let text): return "\"\(PrintableText.escaped(text))\""
         case .integer(let value): return String(value)
         case .number(let value): return String(value)
         case .boolean(let value): return String(value)
-        case .strings(let list): return "[" + list.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+        case .strings(let list): return "[" + list.map { "\"\(PrintableText.escaped($0))\"" }.joined(separator: ", ") + "]"
         }
     }
 }

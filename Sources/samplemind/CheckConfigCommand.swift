@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SampleMindConfiguration
+import SampleMindValidation
 
 struct CheckConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,7 +18,7 @@ struct CheckConfigCommand: ParsableCommand {
         do {
             let loaded = try ConfigurationLoader.load(filePath: file ?? environment["SAMPLEMIND_CONFIG"], environment: environment,
                                                       overrides: [:])
-            print("# effective configuration" + (loaded.filePath.map { " (file: \($0))" } ?? " (no file)"))
+            print("# effective configuration" + (loaded.filePath.map { " (file: \(PrintableText.escaped($0)))" } ?? " (no file)"))
             print(loaded.report)
         } catch {
             StandardError.write("samplemind: configuration: \(error)")

@@ -40,7 +40,7 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Play the file again and again. [input.file.loop]")
     var loop = false
 
-    @Option(help: "Play the file this many times faster than real time (0: as fast as the analysis goes). [input.file.speed]")
+    @Option(help: "Play the file this many times faster than real time, 0.01–10000 (0: as fast as the analysis goes). [input.file.speed]")
     var speed: Double?
 
     @Option(help: "ALSA capture device (default, hw:1,0, plughw:…). [input.alsa.device]")
@@ -73,8 +73,11 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "TCP port for the stream, API and dashboard (0 picks a free one and logs it). [server.port]")
     var port: Int?
 
-    @Option(help: "Require this bearer token for the stream, /v1 and /metrics. [server.token]")
+    @Option(help: "Require this bearer token for the stream, /v1 and /metrics (other users can read it with ps; prefer --token-file). [server.token]")
     var token: String?
+
+    @Option(help: "Read the bearer token from this file (a trailing newline is ignored; read again on reload). [server.token_file]")
+    var tokenFile: String?
 
     @Option(name: .customLong("allow-origin"), help: "Also accept WebSocket connections from pages at this origin (repeatable). [server.allowed_origins]")
     var allowOrigins: [String] = []
@@ -141,6 +144,7 @@ struct ServeCommand: ParsableCommand {
         if let host { values["server.host"] = .string(host) }
         if let port { values["server.port"] = .integer(port) }
         if let token { values["server.token"] = .string(token) }
+        if let tokenFile { values["server.token_file"] = .string(tokenFile) }
         if !allowOrigins.isEmpty { values["server.allowed_origins"] = .strings(allowOrigins) }
         if !allowHosts.isEmpty { values["server.allowed_hosts"] = .strings(allowHosts) }
         if let maxClients { values["server.max_clients"] = .integer(maxClients) }
@@ -284,7 +288,7 @@ struct ServeCommand: ParsableCommand {
 
     /// Options SIGHUP applies to the running daemon; any other change needs a restart.
     static let reloadable: Set<String> = [
-        "log.level", "log.format", "server.token", "server.allowed_origins", "server.allowed_hosts",
+        "log.level", "log.format", "server.token", "server.token_file", "server.allowed_origins", "server.allowed_hosts",
         "server.max_clients", "server.client_timeout_s",
     ]
 
@@ -310,11 +314,35 @@ struct ServeCommand: ParsableCommand {
                 return
             }
         }
-        current = updated
         log(.info, applied.isEmpty ? "reloaded the configuration: nothing to change" : "reloaded: \(applied.joined(separator: ", "))")
+        if server != nil {
+            for change in Self.accessChanges(from: current, to: updated) { log(.warning, change) }
+        }
+        current = updated
         if !needRestart.isEmpty {
             log(.warning, "not reloaded, restart to apply: \(needRestart.joined(separator: ", "))")
         }
+    }
+
+    /// What a reload changes about who may connect, for the log: an admin must see that a reload
+    /// opened the server or locked clients out. The token itself is never put in the log.
+    private static func accessChanges(from old: LoadedConfiguration, to new: LoadedConfiguration) -> [String] {
+        var changes: [String] = []
+        switch (old.string("server.token"), new.string("server.token")) {
+        case (nil, _?):
+            changes.append("reload: an access token is now required for /v1, /metrics and the stream; clients must send it")
+        case (_?, nil):
+            changes.append("reload: the access token was removed; /v1, /metrics and the stream are now open to anyone who can reach the port")
+        case (let before?, let after?) where before != after:
+            changes.append("reload: the access token changed; clients must use the new one")
+        default:
+            break
+        }
+        for (path, name) in [("server.allowed_origins", "allowed origins"), ("server.allowed_hosts", "allowed hosts")] {
+            let before = ConfigurationValue.strings(old.strings(path)), after = ConfigurationValue.strings(new.strings(path))
+            if before != after { changes.append("reload: \(name) changed: \(before) → \(after)") }
+        }
+        return changes
     }
 
     /// One line for `systemctl status`: what the input does and what the music does.

@@ -12,6 +12,10 @@ final class ServeConfigurationTests: XCTestCase {
     func testServe_whenConfigurationIsBad_explainsWhatToChangeAndExitsNonZero() throws {
         let slow = scratch.file("4khz.wav")
         try AudioFileWriter.write([Float](repeating: 0.1, count: 8_000), sampleRate: 4_000, channelCount: 1, to: slow)
+        let playable = scratch.file("48khz.wav")
+        try AudioFileWriter.write([Float](repeating: 0.1, count: 48_000), sampleRate: 48_000, channelCount: 1, to: playable)
+        let tokenFile = scratch.file("token")
+        try "s3cret-token-1\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         let cases: [([String], String, Int32)] = [
             (["--input", "bluetooth"], "bluetooth", 64),
             (["--input", "file"], "input.file.path is not set", 78),
@@ -22,13 +26,17 @@ final class ServeConfigurationTests: XCTestCase {
             (["--input", "file", "--file", slow, "--speed=-1"], "input.file.speed must be a number from 0", 78),
             (["--realtime-priority", "120"], "analysis.realtime_priority must be a whole number from 0 to 99", 78),
             (["--port", "70000"], "server.port must be a whole number from 0 to 65535", 78),
+            (["--input", "file", "--file", playable, "--speed", "1e-300", "--no-server", "--no-storage"], "or from 0.01 to 10000 times real time", 78),
             (["--token", "short"], "server.token must be at least 8 characters", 78),
+            (["--token-file", scratch.file("missing")], "server.token_file \"\(scratch.file("missing"))\": cannot read the token file: there is no such file", 78),
+            (["--token", "long-enough-token", "--token-file", tokenFile], "server.token and server.token_file are both set", 78),
             (["--log-level", "chatty"], "log.level must be one of", 78),
         ]
         for (arguments, phrase, status) in cases {
             let outcome = try SampleMindBinary.run(["serve"] + arguments)
             XCTAssertEqual(outcome.status, status, "\(arguments) must fail with \(status)")
             XCTAssertTrue(outcome.standardError.contains(phrase), "'\(outcome.standardError)' should mention '\(phrase)'")
+            XCTAssertFalse(outcome.standardError.contains("s3cret"), "the token is never printed: \(outcome.standardError)")
         }
     }
 
@@ -84,5 +92,31 @@ final class ServeConfigurationTests: XCTestCase {
         XCTAssertEqual(listed.status, 0)
         XCTAssertTrue(listed.standardOutput.contains("input.kind = \"file\"    # file"), listed.standardOutput)
         XCTAssertTrue(listed.standardOutput.contains("server.max_clients = 1000    # default"))
+    }
+
+    func testCheckConfig_whenThePathHasControlCharacters_printsItEscapedOnOneLine() throws {
+        let config = scratch.file("odd\nname\u{1B}[2J.toml")
+        try "[log]\nlevel = \"debug\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let listed = try SampleMindBinary.run(["check-config", config])
+        XCTAssertEqual(listed.status, 0, listed.standardError)
+        XCTAssertTrue(listed.standardOutput.hasPrefix("# effective configuration (file: \(scratch.path)/odd\\nname\\u{1B}[2J.toml)\n"),
+                      listed.standardOutput)
+        try "[log]\nlevle = \"debug\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let refused = try SampleMindBinary.run(["check-config", config])
+        XCTAssertEqual(refused.status, 78)
+        XCTAssertEqual(refused.errorLines.count, 1, refused.standardError)
+        XCTAssertTrue(refused.standardError.contains("odd\\nname\\u{1B}[2J.toml:2: unknown key log.levle"), refused.standardError)
+    }
+
+    func testCheckConfig_withATokenFile_showsItsPathButNeverTheToken() throws {
+        let tokenFile = scratch.file("token")
+        try "s3cret-token-1\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let config = scratch.file("samplemind.toml")
+        try "[server]\ntoken_file = \"\(tokenFile)\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let listed = try SampleMindBinary.run(["check-config", config])
+        XCTAssertEqual(listed.status, 0, listed.standardError)
+        XCTAssertTrue(listed.standardOutput.contains("server.token_file = \"\(tokenFile)\"    # file"), listed.standardOutput)
+        XCTAssertTrue(listed.standardOutput.contains("server.token = (set from server.token_file, hidden)    # file"), listed.standardOutput)
+        XCTAssertFalse(listed.standardOutput.contains("s3cret") || listed.standardError.contains("s3cret"), listed.standardOutput)
     }
 }

@@ -82,40 +82,65 @@ final class AccessControlTests: XCTestCase {
 }
 
 final class ReloadTests: XCTestCase {
-    func testSIGHUP_appliesANewTokenToNewConnectionsAndSaysWhatNeedsARestart() throws {
-        let scratch = try ScratchDirectory("samplemind-reload")
-        defer { scratch.remove() }
+    private var scratch: ScratchDirectory!
+
+    override func setUpWithError() throws { scratch = try ScratchDirectory("samplemind-reload") }
+    override func tearDown() { scratch.remove() }
+
+    /// A configuration that plays `song` in a loop and serves on a free port, with `server` added to [server].
+    private func configuration(song: String, channels: Int = 2, server: String) -> String {
+        """
+        [input]
+        kind = "file"
+        channels = \(channels)
+        [input.file]
+        path = "\(song)"
+        loop = true
+        [analysis]
+        realtime_priority = 0
+        [server]
+        port = 0
+        \(server)
+        """
+    }
+
+    private func demoSong() throws -> String {
         let song = scratch.file("song.wav")
         _ = try SampleMindBinary.run(["demo", "--output", song, "--seconds", "10"])
-        let config = scratch.file("samplemind.toml")
-        func write(token: String, channels: Int) throws {
-            try """
-            [input]
-            kind = "file"
-            channels = \(channels)
-            [input.file]
-            path = "\(song)"
-            loop = true
-            [analysis]
-            realtime_priority = 0
-            [server]
-            port = 0
-            token = "\(token)"
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        return song
+    }
+
+    /// The daemon serving with `config`, once it listens, and its port. The caller stops it.
+    private func serve(_ config: String, _ arguments: [String] = []) throws -> (daemon: ChildProcess, port: Int) {
+        let daemon = try ChildProcess(SampleMindBinary.url.path, ["serve", "--config", config] + arguments, label: "daemon", in: scratch)
+        guard daemon.waitFor("listening on http://", timeout: 10),
+              let line = daemon.errors.split(separator: "\n").first(where: { $0.contains("listening on http://") }),
+              let port = Int(line.components(separatedBy: "http://")[1].split(separator: "/")[0].split(separator: ":").last ?? "") else {
+            daemon.stop(signal: SIGKILL)
+            throw NSError(domain: "ReloadTests", code: 1, userInfo: [NSLocalizedDescriptionKey: "no port: \(daemon.errors)"])
         }
-        try write(token: "first-token-123", channels: 2)
-        let daemon = try ChildProcess(SampleMindBinary.url.path, ["serve", "--config", config], label: "daemon", in: scratch)
+        return (daemon, port)
+    }
+
+    /// Sends SIGHUP and waits up to 5 s until the log says `text`.
+    private func reload(_ daemon: ChildProcess, until text: String) -> Bool {
+        kill(daemon.pid, SIGHUP)
+        return daemon.waitFor(text, timeout: 5)
+    }
+
+    func testSIGHUP_appliesANewTokenToNewConnectionsAndSaysWhatNeedsARestart() throws {
+        let song = try demoSong()
+        let config = scratch.file("samplemind.toml")
+        try configuration(song: song, server: "token = \"first-token-123\"").write(toFile: config, atomically: true, encoding: .utf8)
+        let (daemon, port) = try serve(config)
         defer { daemon.stop(signal: SIGKILL) }
-        XCTAssertTrue(daemon.waitFor("listening on http://", timeout: 10), daemon.errors)
-        let line = try XCTUnwrap(daemon.errors.split(separator: "\n").first { $0.contains("listening on http://") })
-        let port = try XCTUnwrap(Int(line.components(separatedBy: "http://")[1].split(separator: "/")[0].split(separator: ":").last ?? ""))
         let connected = try WebSocketTestClient(port: port, headers: ["Authorization": "Bearer first-token-123"])
         XCTAssertEqual(connected.handshakeStatus, 101)
         XCTAssertNotNil(connected.next("hello"))
 
-        try write(token: "second-token-456", channels: 1)
-        kill(daemon.pid, SIGHUP)
-        XCTAssertTrue(daemon.waitFor("reloaded: server.token", timeout: 5), daemon.errors)
+        try configuration(song: song, channels: 1, server: "token = \"second-token-456\"")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        XCTAssertTrue(reload(daemon, until: "reloaded: server.token"), daemon.errors)
         XCTAssertTrue(daemon.errors.contains("not reloaded, restart to apply: input.channels"), daemon.errors)
         XCTAssertNotEqual(try WebSocketTestClient(port: port, headers: ["Authorization": "Bearer first-token-123"]).handshakeStatus, 101,
                           "the old token no longer opens new connections")
@@ -124,9 +149,80 @@ final class ReloadTests: XCTestCase {
         XCTAssertNotNil(connected.next("frame"), "a client already connected stays")
 
         try "[server]\nport = \"oops\"\n".write(toFile: config, atomically: true, encoding: .utf8)
-        kill(daemon.pid, SIGHUP)
-        XCTAssertTrue(daemon.waitFor("reload refused, the running configuration stays", timeout: 5), daemon.errors)
+        XCTAssertTrue(reload(daemon, until: "reload refused, the running configuration stays"), daemon.errors)
         XCTAssertEqual(try httpGet(port: port, path: "/v1/status?token=second-token-456").status, 200)
         XCTAssertTrue(daemon.isRunning)
+    }
+
+    func testSIGHUP_whenANulByteIsInsertedBeforeTheToken_refusesTheReloadAndStillDemandsTheToken() throws {
+        let config = scratch.file("samplemind.toml")
+        let text = configuration(song: try demoSong(), server: "token = \"s3cret-token-1\"")
+        try text.write(toFile: config, atomically: true, encoding: .utf8)
+        let (daemon, port) = try serve(config)
+        defer { daemon.stop(signal: SIGKILL) }
+
+        // Read as a C string, the file would end at the NUL and the token after it would be gone.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let tokenLine = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("token =") })
+        let damaged = lines[..<tokenLine].joined(separator: "\n") + "\n\u{0}\n" + lines[tokenLine...].joined(separator: "\n")
+        try damaged.write(toFile: config, atomically: true, encoding: .utf8)
+        let check = try SampleMindBinary.run(["check-config", config])
+        XCTAssertEqual(check.status, 78, check.standardOutput)
+        XCTAssertTrue(check.standardError.contains("samplemind.toml:\(tokenLine + 1):1: the file contains a NUL byte (0x00)"),
+                      check.standardError)
+
+        XCTAssertTrue(reload(daemon, until: "reload refused, the running configuration stays"), daemon.errors)
+        XCTAssertTrue(daemon.errors.contains("the file contains a NUL byte"), daemon.errors)
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status").status, 401, "the token is still demanded")
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status?token=s3cret-token-1").status, 200)
+    }
+
+    func testSIGHUP_whenTokenOriginsOrHostsChange_warnsWhatChangedWithoutLoggingTheToken() throws {
+        let song = try demoSong()
+        let config = scratch.file("samplemind.toml")
+        try configuration(song: song, server: "token = \"s3cret-token-1\"").write(toFile: config, atomically: true, encoding: .utf8)
+        let (daemon, port) = try serve(config)
+        defer { daemon.stop(signal: SIGKILL) }
+
+        let access = "allowed_origins = [\"http://studio.example:3000\"]\nallowed_hosts = [\"studio.local\"]"
+        try configuration(song: song, server: "token = \"s3cret-token-2\"\n" + access).write(toFile: config, atomically: true, encoding: .utf8)
+        XCTAssertTrue(reload(daemon, until: "warning: reload: the access token changed; clients must use the new one"), daemon.errors)
+        XCTAssertTrue(daemon.errors.contains("warning: reload: allowed origins changed: [] → [\"http://studio.example:3000\"]"),
+                      daemon.errors)
+        XCTAssertTrue(daemon.errors.contains("warning: reload: allowed hosts changed: [] → [\"studio.local\"]"), daemon.errors)
+
+        try configuration(song: song, server: access).write(toFile: config, atomically: true, encoding: .utf8)
+        XCTAssertTrue(reload(daemon, until: "warning: reload: the access token was removed; /v1, /metrics and the stream are now open to anyone who can reach the port"), daemon.errors)
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status").status, 200)
+        XCTAssertEqual(daemon.errors.components(separatedBy: "allowed origins changed").count, 2, "unchanged origins are not reported")
+
+        try configuration(song: song, server: "token = \"s3cret-token-3\"\n" + access).write(toFile: config, atomically: true, encoding: .utf8)
+        XCTAssertTrue(reload(daemon, until: "warning: reload: an access token is now required"), daemon.errors)
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status").status, 401)
+        XCTAssertFalse(daemon.errors.contains("s3cret"), "the token is never logged: \(daemon.errors)")
+    }
+
+    func testSIGHUP_withATokenFile_readsTheTokenAgainAndNeverLogsIt() throws {
+        let config = scratch.file("samplemind.toml")
+        try configuration(song: try demoSong(), server: "").write(toFile: config, atomically: true, encoding: .utf8)
+        let tokenFile = scratch.file("token")
+        try "s3cret-token-1\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let (daemon, port) = try serve(config, ["--token-file", tokenFile])
+        defer { daemon.stop(signal: SIGKILL) }
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status").status, 401)
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status?token=s3cret-token-1").status, 200)
+
+        try "s3cret-token-2\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        XCTAssertTrue(reload(daemon, until: "reload: the access token changed"), daemon.errors)
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status?token=s3cret-token-1").status, 401)
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status?token=s3cret-token-2").status, 200)
+
+        try FileManager.default.removeItem(atPath: tokenFile)
+        XCTAssertTrue(reload(daemon, until: "reload refused, the running configuration stays"), daemon.errors)
+        XCTAssertTrue(daemon.errors.contains("server.token_file \"\(tokenFile)\": cannot read the token file: there is no such file"),
+                      daemon.errors)
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status").status, 401, "the token stays")
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/status?token=s3cret-token-2").status, 200)
+        XCTAssertFalse(daemon.errors.contains("s3cret"), "the token is never logged: \(daemon.errors)")
     }
 }
