@@ -43,7 +43,7 @@ final class ServeConfigurationTests: XCTestCase {
     func testServe_onSIGTERM_stopsWithinTwoSecondsAndExitsZero() throws {
         let song = try TestSong(seconds: 6, in: scratch)
         let daemon = try ChildProcess(SampleMindBinary.url.path,
-                                      ["serve", "--input", "file", "--file", song.path, "--loop", "--print", "--realtime-priority", "0"],
+                                      ["serve", "--input", "file", "--file", song.path, "--loop", "--print", "--realtime-priority", "0", "--port", "0"],
                                       label: "daemon", in: scratch)
         XCTAssertTrue(daemon.waitFor("\"type\":\"frame\"", inOutput: true, timeout: 10))
         let seconds = daemon.stop(signal: SIGTERM)

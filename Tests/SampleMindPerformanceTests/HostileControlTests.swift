@@ -96,4 +96,26 @@ final class HostileControlTests: XCTestCase {
         XCTAssertGreaterThan(after, before + 0.5, "frames keep coming: the analysis goes on")
         XCTAssertEqual(try httpGet(port: port, path: "/health").status, 200)
     }
+
+    func testOSCMeterWithFloat1e30_isRefusedAndTheDaemonLives() throws {
+        let scratch = try ScratchDirectory("hostile-osc-meter")
+        defer { scratch.remove() }
+        let path = try PerformerOutputTests.write(Percussion.drumPattern(bpm: 120, seconds: 8, sampleRate: PerformerOutputTests.rate),
+                                                  "drums.wav", in: scratch)
+        let oscPort = try freeUDPPort()
+        let (daemon, port) = try PerformerOutputTests.serve(["--input", "file", "--file", path, "--loop", "--osc-listen-port", "\(oscPort)"],
+                                                            in: scratch)
+        defer { daemon.stop() }
+        XCTAssertTrue(daemon.waitFor("taking stage controls over OSC", timeout: 5), daemon.errors)
+        let osc = try OSCReceiver()
+        defer { osc.stop() }
+        // One 28-byte datagram: /samplemind/meter ,f 1e30.
+        let datagram = OSCPacket.message("/samplemind/meter", [.float(1e30)])
+        XCTAssertEqual(datagram.count, 28)
+        try osc.send(datagram, toPort: oscPort)
+        XCTAssertEqual(osc.waitFor("/samplemind/error", timeout: 5).first?.arguments.first, .string("meter"))
+        usleep(300_000)
+        XCTAssertTrue(daemon.isRunning, daemon.errors.suffix(1_000).description)
+        XCTAssertEqual(try httpGet(port: port, path: "/health").status, 200)
+    }
 }
