@@ -72,7 +72,7 @@ let package = Package(
         // The JSON shapes of frames and events, shared by the command line and the stream.
         .target(name: "SampleMindProtocol", dependencies: ["SampleMindAnalysis", "SampleMindValidation"]),
         // Running the analyzer over a whole file and reporting what it emitted.
-        .target(name: "SampleMindOffline", dependencies: ["SampleMindAnalysis", "SampleMindAudioFile"]),
+        .target(name: "SampleMindOffline", dependencies: ["SampleMindAnalysis", "SampleMindAudioFile", "SampleMindRealtime"]),
         // Performer outputs: OSC (liblo) out and in, and the MIDI clock's driver.
         .target(
             name: "SampleMindPerformance",

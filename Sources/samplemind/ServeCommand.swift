@@ -359,6 +359,7 @@ struct ServeCommand: ParsableCommand {
             status.capturedFrames = engine.capture.capturedFrames.load(ordering: .relaxed)
             status.discontinuities = counters.discontinuities.load(ordering: .relaxed)
             status.discardedSamples = counters.discardedSamples.load(ordering: .relaxed)
+            status.nonFiniteSamples = engine.capture.nonFiniteSamples.load(ordering: .relaxed)
             if let storage {
                 status.segmentsExpired = storage.segmentsExpired.load(ordering: .relaxed)
                 status.segmentsStored = storage.segmentsStored.load(ordering: .relaxed)

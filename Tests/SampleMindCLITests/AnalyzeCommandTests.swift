@@ -102,6 +102,28 @@ final class AnalyzeCommandTests: XCTestCase {
         XCTAssertEqual(result["file"] as? String, good, "the good file was still analysed")
     }
 
+    func testAnalyze_whenTwoSecondsAreNaNOrInfinite_replacesThemCountsThemAndMeasuresTheMusic() throws {
+        let music = Percussion.drumPattern(bpm: 120, seconds: 8, sampleRate: 44_100)
+            .mixed(with: Harmony.progression(tonic: 9, minor: true, seconds: 8, sampleRate: 44_100))
+        let clean = scratch.file("clean.wav"), poisoned = scratch.file("poisoned.wav")
+        try AudioFileWriter.write(music.stereo(), sampleRate: 44_100, channelCount: 2, to: clean, encoding: .wavFloat)
+        let bad = Self.nonFinite(count: 2 * 44_100 * 2)
+        try AudioFileWriter.write(bad + music.stereo(), sampleRate: 44_100, channelCount: 2, to: poisoned, encoding: .wavFloat)
+
+        let outcome = try SampleMindBinary.run(["analyze", clean, poisoned], timeout: 60)
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        let results = try outcome.standardOutput.split(separator: "\n").map(json)
+        XCTAssertEqual(results.count, 2)
+        let (reference, result) = (results[0], results[1])
+        XCTAssertEqual(reference["non_finite_samples"] as? Int, 0)
+        XCTAssertEqual(result["non_finite_samples"] as? Int, bad.count, "every NaN and infinite sample is counted")
+        let expectedLoudness = try XCTUnwrap(reference["loudness_integrated_lufs"] as? Double)
+        let loudness = try XCTUnwrap(result["loudness_integrated_lufs"] as? Double, "loudness survives the bad stretch")
+        XCTAssertEqual(loudness, expectedLoudness, accuracy: 0.5, "the replaced stretch is silence, which the R128 gate leaves out")
+        XCTAssertEqual(result["peak_dbfs"] as? Double ?? .infinity, reference["peak_dbfs"] as? Double ?? 0, accuracy: 0.01)
+        XCTAssertEqual(result["tempo_bpm"] as? Double ?? 0, 120, accuracy: 2.4)
+    }
+
     func testAnalyze_whenOptionsAreWrong_explainsAndFails() throws {
         let song = try writeSong("song.wav")
         for (arguments, phrase) in [
@@ -115,6 +137,11 @@ final class AnalyzeCommandTests: XCTestCase {
             XCTAssertNotEqual(outcome.status, 0, "\(arguments)")
             XCTAssertTrue(outcome.standardError.contains(phrase), "'\(outcome.standardError)' should mention '\(phrase)'")
         }
+    }
+
+    /// `count` samples that are not numbers or are infinite, in turn: NaN, +∞, −∞.
+    private static func nonFinite(count: Int) -> [Float] {
+        (0..<count).map { [Float.nan, .infinity, -.infinity][$0 % 3] }
     }
 
     /// A RIFF/WAVE header whose format chunk names a codec nobody implements.
