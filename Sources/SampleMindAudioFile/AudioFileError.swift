@@ -2,6 +2,8 @@
 public enum AudioFileError: Error, Equatable, CustomStringConvertible {
     case notFound(path: String)
     case isDirectory(path: String)
+    /// A named pipe, device or socket: opening one to read can wait for ever (a FIFO with no writer).
+    case notRegularFile(path: String, kind: String)
     case unreadable(path: String, reason: String)
     case empty(path: String)
     case truncated(path: String, expectedBytes: Int, availableBytes: Int)
@@ -13,6 +15,8 @@ public enum AudioFileError: Error, Equatable, CustomStringConvertible {
             return "\(path): no such file; check the path"
         case .isDirectory(let path):
             return "\(path): is a directory, not a sound file; name the files inside it"
+        case .notRegularFile(let path, let kind):
+            return "\(path): is \(kind), not a regular sound file; save the audio to a file and name that"
         case .unreadable(let path, let reason):
             return "\(path): cannot be read as audio (\(reason)); use WAV, FLAC, AIFF or Ogg Vorbis"
         case .empty(let path):

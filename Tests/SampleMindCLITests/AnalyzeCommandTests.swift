@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import SampleMindAudioFile
 import SampleMindSynthesis
 import SampleMindTestSupport
@@ -122,6 +123,30 @@ final class AnalyzeCommandTests: XCTestCase {
         XCTAssertEqual(loudness, expectedLoudness, accuracy: 0.5, "the replaced stretch is silence, which the R128 gate leaves out")
         XCTAssertEqual(result["peak_dbfs"] as? Double ?? .infinity, reference["peak_dbfs"] as? Double ?? 0, accuracy: 0.01)
         XCTAssertEqual(result["tempo_bpm"] as? Double ?? 0, 120, accuracy: 2.4)
+    }
+
+    func testAnalyze_whenAFileIsAFIFOOrADevice_refusesItAtOnceAndStillAnalysesTheOthers() throws {
+        let good = try writeSong("good.wav")
+        let fifo = scratch.file("pipe.wav")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0, "mkfifo \(fifo)")
+        let device = "/dev/null"
+        let link = scratch.file("link.wav")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: good)
+
+        // No one ever writes to the FIFO: opening it to read would wait for ever.
+        let outcome = try SampleMindBinary.run(["analyze", fifo, device, link], timeout: 20)
+        XCTAssertFalse(outcome.timedOut, "analyze hung on the FIFO")
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertEqual(outcome.errorLines.count, 2, outcome.standardError)
+        for (path, line) in zip([fifo, device], outcome.errorLines) {
+            XCTAssertTrue(line.hasPrefix("samplemind: \(path): "), "'\(line)' names \(path)")
+            XCTAssertTrue(line.contains("not a regular sound file"), line)
+        }
+        let lines = outcome.errorLines + ["", ""]
+        XCTAssertTrue(lines[0].contains("FIFO"), lines[0])
+        XCTAssertTrue(lines[1].contains("device"), lines[1])
+        let result = try json(outcome.standardOutput.split(separator: "\n").last ?? "")
+        XCTAssertEqual(result["file"] as? String, link, "the good file was still analysed, through its link")
     }
 
     func testAnalyze_whenOptionsAreWrong_explainsAndFails() throws {
