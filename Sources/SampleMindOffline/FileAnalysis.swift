@@ -2,6 +2,7 @@ import Foundation
 import SampleMindAnalysis
 import SampleMindAudioFile
 import SampleMindRealtime
+import SampleMindValidation
 
 /// Runs the causal analyzer over a whole sound file, as fast as it can, and reports what it
 /// emitted: onsets and beats as they came out, and the tempo and key the trackers held longest.
@@ -23,7 +24,7 @@ public enum FileAnalysis {
         public var description: String {
             switch self {
             case .file(let error): return error.description
-            case .analysis(let path, let error): return "\(path): \(error.description)"
+            case .analysis(let path, let error): return "\(PrintableText.escaped(path)): \(error.description)"
             }
         }
     }

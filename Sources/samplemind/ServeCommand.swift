@@ -12,6 +12,7 @@ import SampleMindService
 import SampleMindStorage
 import SampleMindStreaming
 import SampleMindSynthesis
+import SampleMindValidation
 
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -430,7 +431,7 @@ struct ServeCommand: ParsableCommand {
                                               channelCount: 2, to: demo)
                 } catch { throw InputError("cannot write the demo music: \(error)") }
             }
-            log(.info, "input auto: no JACK server and no ALSA device; playing SampleMind's demo music (\(demo)) in a loop")
+            log(.info, "input auto: no JACK server and no ALSA device; playing SampleMind's demo music (\(PrintableText.escaped(demo))) in a loop")
             return try FileInput(path: demo, loop: true, speed: 1)
         }
     }

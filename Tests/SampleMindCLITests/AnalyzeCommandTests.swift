@@ -149,6 +149,15 @@ final class AnalyzeCommandTests: XCTestCase {
         XCTAssertEqual(result["file"] as? String, link, "the good file was still analysed, through its link")
     }
 
+    func testAnalyze_whenAFileNameHasANewlineAndAnEscapeSequence_printsItEscapedOnOneLine() throws {
+        let missing = scratch.file("bad\nname\u{1B}[31m.wav")
+        let outcome = try SampleMindBinary.run(["analyze", missing], timeout: 20)
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertEqual(outcome.errorLines.count, 1, outcome.standardError)
+        XCTAssertFalse(outcome.standardError.utf8.contains(0x1B), "no raw ESC reaches the terminal")
+        XCTAssertEqual(outcome.errorLines.first, "samplemind: \(scratch.path)/bad\\nname\\u{1B}[31m.wav: no such file; check the path")
+    }
+
     func testAnalyze_whenOptionsAreWrong_explainsAndFails() throws {
         let song = try writeSong("song.wav")
         for (arguments, phrase) in [
