@@ -44,7 +44,7 @@ let package = Package(
         // Live inputs: JACK, ALSA and a file played in real time, writing into a capture channel.
         .target(
             name: "SampleMindCapture",
-            dependencies: ["SampleMindRealtime", "SampleMindAudioFile", "CJACK", "CALSA"],
+            dependencies: ["SampleMindRealtime", "SampleMindAudioFile", "SampleMindValidation", "CJACK", "CALSA"],
             swiftSettings: realTimeSettings
         ),
         // The analysis thread: capture channel in, frames and events out to consumers' queues.
@@ -62,7 +62,10 @@ let package = Package(
         // The configuration file, environment and command line, merged and checked.
         .target(name: "SampleMindConfiguration", dependencies: ["SampleMindValidation", .product(name: "TOMLKit", package: "TOMLKit")]),
         // SQLite storage of sessions and segments (a thin layer over the C API; bound parameters only).
-        .target(name: "SampleMindStorage", dependencies: ["CSQLite", "SampleMindAnalysis", "SampleMindEngine", "SampleMindRealtime"]),
+        .target(
+            name: "SampleMindStorage",
+            dependencies: ["CSQLite", "SampleMindAnalysis", "SampleMindEngine", "SampleMindRealtime", "SampleMindValidation"]
+        ),
         // Running as a service: systemd notification and watchdog.
         .target(name: "SampleMindService"),
         // Reading sound files (libsndfile).
@@ -72,7 +75,7 @@ let package = Package(
         // The JSON shapes of frames and events, shared by the command line and the stream.
         .target(name: "SampleMindProtocol", dependencies: ["SampleMindAnalysis", "SampleMindValidation"]),
         // Running the analyzer over a whole file and reporting what it emitted.
-        .target(name: "SampleMindOffline", dependencies: ["SampleMindAnalysis", "SampleMindAudioFile"]),
+        .target(name: "SampleMindOffline", dependencies: ["SampleMindAnalysis", "SampleMindAudioFile", "SampleMindRealtime", "SampleMindValidation"]),
         // Performer outputs: OSC (liblo) out and in, and the MIDI clock's driver.
         .target(
             name: "SampleMindPerformance",

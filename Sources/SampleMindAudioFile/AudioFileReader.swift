@@ -14,9 +14,18 @@ public final class AudioFileReader {
 
     public init(path: String) throws(AudioFileError) {
         self.path = path
+        // Only regular files are opened: open() on a FIFO without a writer blocks for ever, and a
+        // device or socket is no sound file. stat follows symbolic links, so a link to a file is fine.
         var status = stat()
         guard stat(path, &status) == 0 else { throw .notFound(path: path) }
-        guard (status.st_mode & S_IFMT) != S_IFDIR else { throw .isDirectory(path: path) }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw .isDirectory(path: path)
+        case S_IFIFO: throw .notRegularFile(path: path, kind: "a named pipe (FIFO)")
+        case S_IFCHR, S_IFBLK: throw .notRegularFile(path: path, kind: "a device")
+        case S_IFSOCK: throw .notRegularFile(path: path, kind: "a socket")
+        default: throw .notRegularFile(path: path, kind: "a special file")
+        }
         var info = SF_INFO()
         guard let opened = sf_open(path, Int32(SFM_READ), &info) else {
             throw .unreadable(path: path, reason: Self.lowercasedFirst(String(cString: sf_strerror(nil))))

@@ -61,6 +61,8 @@ public final class CaptureChannel: @unchecked Sendable {
     public let overruns = Atomic<Int>(0)
     public let droppedFrames = Atomic<Int>(0)
     public let capturedFrames = Atomic<Int>(0)
+    /// Samples that were NaN or infinite (a faulty source or plug-in) and were replaced by 0.
+    public let nonFiniteSamples = Atomic<Int>(0)
     private let stateValue = Atomic<UInt8>(InputState.waiting.rawValue)
 
     private var channelCount = 1
@@ -95,7 +97,8 @@ public final class CaptureChannel: @unchecked Sendable {
         return sessionNumber
     }
 
-    /// Writes whole interleaved frames; when the ring is full they are dropped and counted.
+    /// Writes whole interleaved frames; when the ring is full they are dropped and counted. Samples
+    /// that are NaN or infinite reach the analysis as 0 and are counted in ``nonFiniteSamples``.
     /// Capture thread. Real-time safe: no allocation, locks or system calls.
     public func write(_ interleaved: UnsafePointer<Float>, frames: Int) {
         let samples = frames * channelCount
@@ -103,7 +106,8 @@ public final class CaptureChannel: @unchecked Sendable {
             pushMarker(.overrun, dropped: pendingDroppedFrames)
             pendingDroppedFrames = 0
         }
-        if ring.write(interleaved, count: samples) {
+        if let replaced = ring.write(interleaved, count: samples) {
+            if replaced > 0 { nonFiniteSamples.add(replaced, ordering: .relaxed) }
             capturedFrames.add(frames, ordering: .relaxed)
             writeStamps.push(WriteStamp(endPosition: ring.writePosition, monotonicNanoseconds: MonotonicClock.nanoseconds()))
         } else {

@@ -1,6 +1,7 @@
 import Glibc
 import SampleMindAudioFile
 import SampleMindRealtime
+import SampleMindValidation
 
 /// Plays a sound file into the analysis as if it were live: one period at a time, paced by the
 /// clock (`speed` times faster than real time), or as fast as the analysis takes it with speed 0.
@@ -15,8 +16,11 @@ public final class FileInput: AudioInput, @unchecked Sendable {
     private var finishedPlaying = false
 
     public var description: String {
-        "file '\(path)'\(loop ? " (looping)" : "")\(speed == 1 ? "" : speed == 0 ? " at full speed" : " at \(speed)× speed")"
+        "file '\(printablePath)'\(loop ? " (looping)" : "")\(speed == 1 ? "" : speed == 0 ? " at full speed" : " at \(speed)× speed")"
     }
+
+    /// The path as it may be printed: control characters escaped.
+    private var printablePath: String { PrintableText.escaped(path) }
 
     /// `speed` 1 is real time; 0 means as fast as possible. Below a hundredth of real time the
     /// wait between periods would grow without bound (and beyond `Int64` nanoseconds it would trap).
@@ -38,7 +42,7 @@ public final class FileInput: AudioInput, @unchecked Sendable {
         let reader: AudioFileReader
         do { reader = try AudioFileReader(path: path) } catch { throw InputError(error.description) }
         guard (8_000...192_000).contains(reader.sampleRate) else {
-            throw InputError("\(path) is at \(Int(reader.sampleRate)) Hz, which SampleMind cannot analyse; resample it to 8000–192000 Hz")
+            throw InputError("\(printablePath) is at \(Int(reader.sampleRate)) Hz, which SampleMind cannot analyse; resample it to 8000–192000 Hz")
         }
         log(.info, "playing \(description): \(Int(reader.sampleRate)) Hz, \(reader.channelCount) channel(s)")
         thread = RealtimeThread.start(priority: nil) { [self] in
@@ -62,22 +66,22 @@ public final class FileInput: AudioInput, @unchecked Sendable {
         while let current = reader, !stopFlag.isSet {
             let outcome = playOnce(current, buffer: buffer, into: channel)
             if case .failed(let reason) = outcome {
-                log(.error, "stopped playing \(path): \(reason)")
+                log(.error, "stopped playing \(printablePath): \(reason)")
                 channel.state = .failed
                 return
             }
             guard loop, !stopFlag.isSet else { break }
             reader = try? AudioFileReader(path: path)
             if let next = reader, next.sampleRate != first.sampleRate || next.channelCount != first.channelCount {
-                log(.error, "\(path) changed format while looping; stopping playback")
+                log(.error, "\(printablePath) changed format while looping; stopping playback")
                 reader = nil
             } else if reader == nil {
-                log(.error, "cannot reopen \(path) to loop it")
+                log(.error, "cannot reopen \(printablePath) to loop it")
             }
         }
         if !stopFlag.isSet {
             channel.state = .finished
-            log(.info, "finished playing \(path)")
+            log(.info, "finished playing \(printablePath)")
         }
     }
 

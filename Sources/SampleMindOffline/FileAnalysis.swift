@@ -1,6 +1,8 @@
 import Foundation
 import SampleMindAnalysis
 import SampleMindAudioFile
+import SampleMindRealtime
+import SampleMindValidation
 
 /// Runs the causal analyzer over a whole sound file, as fast as it can, and reports what it
 /// emitted: onsets and beats as they came out, and the tempo and key the trackers held longest.
@@ -22,7 +24,7 @@ public enum FileAnalysis {
         public var description: String {
             switch self {
             case .file(let error): return error.description
-            case .analysis(let path, let error): return "\(path): \(error.description)"
+            case .analysis(let path, let error): return "\(PrintableText.escaped(path)): \(error.description)"
             }
         }
     }
@@ -46,6 +48,7 @@ public enum FileAnalysis {
         let channels = reader.channelCount, hop = configuration.hopSize
         let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: hop * channels * hopsPerRead)
         defer { buffer.deallocate() }
+        var nonFiniteSamples = 0
         var summary = ResultAccumulator(configuration: configuration, durationSeconds: Double(reader.frameCount) / reader.sampleRate)
 
         func analyse(blocks: Int) {
@@ -61,6 +64,8 @@ public enum FileAnalysis {
             let frames: Int
             do { frames = try reader.read(into: buffer, frames: hop * hopsPerRead) } catch { throw .file(error) }
             guard frames > 0 else { break }
+            // As live: NaN and infinities become silence before any tracker (or libebur128) sees them.
+            nonFiniteSamples += UnsafeMutableBufferPointer(rebasing: buffer[0..<(frames * channels)]).replaceNonFiniteWithZero()
             let blocks = (frames + hop - 1) / hop
             // Zero-pad the final partial hop.
             for i in (frames * channels)..<(blocks * hop * channels) { buffer[i] = 0 }
@@ -73,6 +78,7 @@ public enum FileAnalysis {
         analyse(blocks: flushBlocks)
 
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return summary.result(file: path, channels: channels, delays: analyzer.delays, processingSeconds: elapsed)
+        return summary.result(file: path, channels: channels, delays: analyzer.delays, nonFiniteSamples: nonFiniteSamples,
+                              processingSeconds: elapsed)
     }
 }

@@ -38,6 +38,8 @@ public struct FileAnalysisResult: Codable, Sendable {
     public var tuningCents: Double
     public var loudnessIntegratedLUFS: Double?
     public var peakDBFS: Double
+    /// Samples (over all channels) that were NaN or infinite in the file and were analysed as 0.
+    public var nonFiniteSamples: Int
     public var features: FeatureSummary
     public var delaysSeconds: Delays
     public var processingSeconds: Double
@@ -48,6 +50,7 @@ public struct FileAnalysisResult: Codable, Sendable {
         case tempoBPM = "tempo_bpm", tempoConfidence = "tempo_confidence"
         case keyConfidence = "key_confidence", tuningCents = "tuning_cents"
         case loudnessIntegratedLUFS = "loudness_integrated_lufs", peakDBFS = "peak_dbfs"
+        case nonFiniteSamples = "non_finite_samples"
         case delaysSeconds = "delays_s", processingSeconds = "processing_s"
     }
 
@@ -67,6 +70,7 @@ public struct FileAnalysisResult: Codable, Sendable {
         try container.encode(tuningCents, forKey: .tuningCents)
         try container.encode(loudnessIntegratedLUFS, forKey: .loudnessIntegratedLUFS)
         try container.encode(peakDBFS, forKey: .peakDBFS)
+        try container.encode(nonFiniteSamples, forKey: .nonFiniteSamples)
         try container.encode(features, forKey: .features)
         try container.encode(delaysSeconds, forKey: .delaysSeconds)
         try container.encode(processingSeconds, forKey: .processingSeconds)

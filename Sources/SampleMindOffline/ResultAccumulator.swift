@@ -59,7 +59,7 @@ struct ResultAccumulator {
         lastFrame = frame
     }
 
-    func result(file: String, channels: Int, delays: TrackerDelays, processingSeconds: Double) -> FileAnalysisResult {
+    func result(file: String, channels: Int, delays: TrackerDelays, nonFiniteSamples: Int, processingSeconds: Double) -> FileAnalysisResult {
         let n = Double(max(1, frames))
         // The tempo held longest: the heaviest 1 % bin together with its neighbours.
         var tempo: Double?
@@ -81,6 +81,7 @@ struct ResultAccumulator {
             tuningCents: Double(lastFrame.tuningCents),
             loudnessIntegratedLUFS: integrated > -199 ? Double(integrated) : nil,
             peakDBFS: Double(peakDBFS),
+            nonFiniteSamples: nonFiniteSamples,
             features: .init(
                 rmsDBFSMean: sums.rms / n, centroidHzMean: sums.centroid / n, rolloffHzMean: sums.rolloff / n,
                 flatnessMean: sums.flatness / n, fluxMean: sums.flux / n,

@@ -2,7 +2,8 @@ import Synchronization
 
 /// A lock-free ring of float samples for exactly one writer thread and one reader thread
 /// (after JACK's ringbuffer: power-of-two capacity with a mask; the writer publishes with a
-/// release store after copying, the reader acquires before copying out).
+/// release store after copying, the reader acquires before copying out). Every sample the reader
+/// gets is finite: NaN and infinities are replaced by 0 on the way in.
 ///
 /// Contract: only one thread calls the write side (``write(_:count:)``, ``freeSpace``) and only
 /// one thread calls the read side (``read(into:count:)``, ``available``, ``discard(_:)``) at a time.
@@ -36,18 +37,24 @@ public final class SampleRing: @unchecked Sendable {
         capacity - (written.load(ordering: .relaxed) - consumed.load(ordering: .acquiring))
     }
 
-    /// Writes all `count` samples, or nothing when they do not fit (returns false: an overrun).
+    /// Writes all `count` samples, with any that are NaN or infinite replaced by 0 before the reader
+    /// can see them, and returns how many were replaced; writes nothing and returns nil when they do
+    /// not fit (an overrun). The replacement happens in the ring, so no copy of the caller's samples is needed.
     /// Writer side. Real-time safe: no allocation, locks or system calls.
     @discardableResult
-    public func write(_ samples: UnsafePointer<Float>, count: Int) -> Bool {
-        guard count <= freeSpace else { return false }
+    public func write(_ samples: UnsafePointer<Float>, count: Int) -> Int? {
+        guard count <= freeSpace else { return nil }
         let start = written.load(ordering: .relaxed)
         let offset = start & mask
         let first = min(count, capacity - offset)
         (storage + offset).update(from: samples, count: first)
-        if first < count { storage.update(from: samples + first, count: count - first) }
+        var replaced = UnsafeMutableBufferPointer(start: storage + offset, count: first).replaceNonFiniteWithZero()
+        if first < count {
+            storage.update(from: samples + first, count: count - first)
+            replaced += UnsafeMutableBufferPointer(start: storage, count: count - first).replaceNonFiniteWithZero()
+        }
         written.store(start + count, ordering: .releasing)
-        return true
+        return replaced
     }
 
     /// Reader side. Real-time safe: no allocation, locks or system calls.

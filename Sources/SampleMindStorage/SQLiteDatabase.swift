@@ -1,4 +1,5 @@
 import CSQLite
+import SampleMindValidation
 import Foundation
 
 /// Why a database operation failed, with the file and SQLite's own words.
@@ -19,6 +20,8 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
 /// One connection per thread (the storage thread writes; readers open their own).
 public final class SQLiteDatabase {
     public let path: String
+    /// The path as it may be printed in messages: control characters escaped.
+    public var printablePath: String { PrintableText.escaped(path) }
     let handle: OpaquePointer
 
     public init(path: String, readOnly: Bool = false) throws(StorageError) {
@@ -29,7 +32,7 @@ public final class SQLiteDatabase {
         guard result == SQLITE_OK, let opened else {
             let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(result))
             sqlite3_close(opened)
-            throw StorageError("\(path): cannot open the database (\(message)); check the path and its permissions", code: result)
+            throw StorageError("\(PrintableText.escaped(path)): cannot open the database (\(message)); check the path and its permissions", code: result)
         }
         handle = opened
         sqlite3_busy_timeout(handle, 2_000)
@@ -44,7 +47,7 @@ public final class SQLiteDatabase {
         guard result == SQLITE_OK else {
             let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(result))
             sqlite3_free(message)
-            throw StorageError("\(path): \(text)", code: result & 0xFF)
+            throw StorageError("\(printablePath): \(text)", code: result & 0xFF)
         }
     }
 
@@ -52,7 +55,7 @@ public final class SQLiteDatabase {
         var statement: OpaquePointer?
         let result = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
         guard result == SQLITE_OK, let statement else {
-            throw StorageError("\(path): \(String(cString: sqlite3_errmsg(handle)))", code: result & 0xFF)
+            throw StorageError("\(printablePath): \(String(cString: sqlite3_errmsg(handle)))", code: result & 0xFF)
         }
         return Statement(statement, database: self)
     }
@@ -69,7 +72,7 @@ public final class SQLiteDatabase {
     public var lastInsertedRow: Int64 { sqlite3_last_insert_rowid(handle) }
 
     func failure(_ result: Int32) -> StorageError {
-        StorageError("\(path): \(String(cString: sqlite3_errmsg(handle)))", code: result & 0xFF)
+        StorageError("\(printablePath): \(String(cString: sqlite3_errmsg(handle)))", code: result & 0xFF)
     }
 }
 

@@ -40,7 +40,7 @@ public enum Schema {
     public static func checkVersion(_ database: SQLiteDatabase) throws(StorageError) -> Int {
         let version = try database.userVersion
         guard version <= currentVersion else {
-            throw StorageError("\(database.path) was written by a newer SampleMind (schema version \(version); this one knows up to \(currentVersion)); it was left untouched — upgrade SampleMind or use another database file")
+            throw StorageError("\(database.printablePath) was written by a newer SampleMind (schema version \(version); this one knows up to \(currentVersion)); it was left untouched — upgrade SampleMind or use another database file")
         }
         return version
     }

@@ -12,7 +12,7 @@ public final class SegmentStore {
         database = try SQLiteDatabase(path: path, readOnly: true)
         let version = try Schema.checkVersion(database)
         guard version == Schema.currentVersion else {
-            throw StorageError("\(path) has schema version \(version); start the daemon once to upgrade it")
+            throw StorageError("\(database.printablePath) has schema version \(version); start the daemon once to upgrade it")
         }
         insertSegment = nil
     }
@@ -50,7 +50,7 @@ public final class SegmentStore {
     /// Stores a segment and returns its id.
     @discardableResult
     public func insert(_ segment: Segment, session: Int64) throws(StorageError) -> Int64 {
-        guard let insertSegment else { throw StorageError("\(database.path) was opened to read only") }
+        guard let insertSegment else { throw StorageError("\(database.printablePath) was opened to read only") }
         try insertSegment.bind([
             .integer(session), .real(segment.startSeconds), .real(segment.endSeconds),
             .real(segment.startWallClock), .real(segment.endWallClock),

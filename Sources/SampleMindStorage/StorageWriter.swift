@@ -1,6 +1,7 @@
 import Foundation
 import SampleMindEngine
 import SampleMindRealtime
+import SampleMindValidation
 import Synchronization
 
 /// The storage thread: takes every engine output from its own queue, cuts segments and writes
@@ -107,7 +108,7 @@ public final class StorageWriter: @unchecked Sendable {
                 writeFailures.add(1, ordering: .relaxed)
                 lastFailureAt = now
                 if !failing {
-                    log("cannot write segments to \(path): \(error); analysis and streaming go on, segments wait in memory (up to \(Self.backlogLimit)) and are written when it works again")
+                    log("cannot write segments to \(PrintableText.escaped(path)): \(error); analysis and streaming go on, segments wait in memory (up to \(Self.backlogLimit)) and are written when it works again")
                 }
                 failing = true
                 lastError.withLock { $0 = "storage failing: \(error)" }
@@ -117,7 +118,7 @@ public final class StorageWriter: @unchecked Sendable {
         if backlog.isEmpty, failing {
             failing = false
             lastError.withLock { $0 = "" }
-            log("writing segments to \(path) again; the backlog is stored")
+            log("writing segments to \(PrintableText.escaped(path)) again; the backlog is stored")
         }
         backlogCount.store(backlog.count, ordering: .relaxed)
     }

@@ -23,6 +23,8 @@ public struct DaemonStatus: Sendable {
     public var capturedFrames = 0
     public var discontinuities = 0
     public var discardedSamples = 0
+    /// Input samples that were NaN or infinite and were analysed as silence.
+    public var nonFiniteSamples = 0
     /// Performer outputs: OSC messages sent and failed by target, OSC controls refused, MIDI messages lost.
     public var oscTargets: [(target: String, sent: Int, failed: Int)] = []
     public var oscControlsRefused = 0

@@ -177,6 +177,7 @@ extension StreamServer {
         if let format = sessionFormat {
             out += ",\"sample_rate\":\(FrameJSON.rounded(format.sampleRate, 1)),\"channels\":\(format.channels)"
         }
+        out += ",\"non_finite_samples\":\(current.nonFiniteSamples)"
         out += "},\"tempo_bpm\":\(FrameJSON.rounded(frame?.tempoBPM ?? 0)),\"tempo_confidence\":\(FrameJSON.rounded(frame?.tempoConfidence ?? 0, 3))"
         out += ",\"key\":" + (frame?.key.map { FrameJSON.quoted($0.description) } ?? "null")
         out += ",\"key_confidence\":\(FrameJSON.rounded(frame?.keyConfidence ?? 0, 3))"
@@ -219,6 +220,9 @@ extension StreamServer {
         metric("discontinuities_total", "counter", "Interruptions of the audio (reconnections, overruns).", [("", Double(current.discontinuities))])
         metric("discarded_samples_total", "counter", "Samples dropped at the end of a session short of a whole hop.",
                [("", Double(current.discardedSamples))])
+        metric("non_finite_samples_total", "counter",
+               "Input samples that were not numbers (NaN) or infinite, replaced with silence before analysis; if it grows, the audio source or a plug-in before SampleMind is faulty.",
+               [("", Double(current.nonFiniteSamples))])
         metric("segments_lost_total", "counter", "Segments dropped because the backlog overflowed.", [("", Double(current.segmentsLost))])
         metric("osc_messages_sent_total", "counter", "OSC messages sent, by target.",
                current.oscTargets.map { ("{target=\(FrameJSON.quoted($0.target))}", Double($0.sent)) })

@@ -3,6 +3,7 @@ import Foundation
 import SampleMindAnalysis
 import SampleMindOffline
 import SampleMindProtocol
+import SampleMindValidation
 
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -87,7 +88,7 @@ struct AnalyzeCommand: ParsableCommand {
         }
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         if let earlier = claimedNames[name] {
-            throw CommandFailure("\(file): its result would overwrite that of \(earlier) (both are named '\(name)'); analyse them in separate runs or rename one")
+            throw CommandFailure("\(PrintableText.escaped(file)): its result would overwrite that of \(PrintableText.escaped(earlier)) (both are named '\(PrintableText.escaped(name))'); analyse them in separate runs or rename one")
         }
         claimedNames[name] = file
         let directory = URL(fileURLWithPath: output)
@@ -100,7 +101,7 @@ struct AnalyzeCommand: ParsableCommand {
         do {
             try encoder.encode(result).write(to: target, options: .atomic)
         } catch {
-            throw CommandFailure("\(target.path): cannot write the result (\(error.localizedDescription))")
+            throw CommandFailure("\(PrintableText.escaped(target.path)): cannot write the result (\(error.localizedDescription))")
         }
     }
 
@@ -108,14 +109,14 @@ struct AnalyzeCommand: ParsableCommand {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
-                throw CommandFailure("\(path): --output must be a directory, but a file of that name exists")
+                throw CommandFailure("\(PrintableText.escaped(path)): --output must be a directory, but a file of that name exists")
             }
             return
         }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw CommandFailure("\(path): cannot create the output directory (\(error.localizedDescription))")
+            throw CommandFailure("\(PrintableText.escaped(path)): cannot create the output directory (\(error.localizedDescription))")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SampleMindValidation
 
 /// A failure whose message is complete as it stands (it names the file and what to do).
 struct CommandFailure: Error, CustomStringConvertible {
@@ -27,10 +28,10 @@ final class LineWriter {
     init(path: String) throws {
         self.path = path
         guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw CommandFailure("\(path): cannot create the file; check the directory exists and is writable")
+            throw CommandFailure("\(PrintableText.escaped(path)): cannot create the file; check the directory exists and is writable")
         }
         guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw CommandFailure("\(path): cannot open the file for writing")
+            throw CommandFailure("\(PrintableText.escaped(path)): cannot open the file for writing")
         }
         self.handle = handle
     }

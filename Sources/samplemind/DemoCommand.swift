@@ -1,6 +1,7 @@
 import ArgumentParser
 import SampleMindAudioFile
 import SampleMindSynthesis
+import SampleMindValidation
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,6 +27,6 @@ struct DemoCommand: ParsableCommand {
         let encoding: AudioFileWriter.Encoding = output.hasSuffix(".flac") ? .flac16 : .wav16
         try AudioFileWriter.write(song.stereo(), sampleRate: Int(DemoSong.sampleRate), channelCount: 2, to: output,
                                   encoding: encoding)
-        print("wrote \(Int(seconds)) s of demo music to \(output)")
+        print("wrote \(Int(seconds)) s of demo music to \(PrintableText.escaped(output))")
     }
 }

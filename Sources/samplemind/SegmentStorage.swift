@@ -5,6 +5,7 @@ import SampleMindEngine
 import SampleMindProtocol
 import SampleMindStorage
 import SampleMindStreaming
+import SampleMindValidation
 
 /// Sets up the storage thread for `serve`: where the database lives, the session row, and the
 /// `segment` events it sends to the stream once a segment is stored.
@@ -33,7 +34,7 @@ enum SegmentStorage {
         let writer = StorageWriter(store: store, path: path, session: session, queue: queue, segmenter: segmenter, retention: retention,
                                    announce: { segment in server()?.broadcast(eventJSON: json(segment)) },
                                    log: { log(.warning, $0) })
-        log(.info, "storing segments in \(path) (session \(session))")
+        log(.info, "storing segments in \(PrintableText.escaped(path)) (session \(session))")
         return writer
     }
 

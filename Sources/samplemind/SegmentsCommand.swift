@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SampleMindConfiguration
 import SampleMindStorage
+import SampleMindValidation
 
 struct SegmentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +22,7 @@ struct SegmentsCommand: ParsableCommand {
                                                        overrides: db.map { ["storage.path": .string($0)] } ?? [:])
             let path = SegmentStorage.databasePath(options, environment: environment)
             guard FileManager.default.fileExists(atPath: path) else {
-                throw CommandFailure("\(path): no segment database here yet; run samplemind serve first, or name one with --db")
+                throw CommandFailure("\(PrintableText.escaped(path)): no segment database here yet; run samplemind serve first, or name one with --db")
             }
             do { return try SegmentStore(readingFrom: path) } catch { throw CommandFailure("\(error)") }
         }

@@ -12,6 +12,7 @@ import SampleMindService
 import SampleMindStorage
 import SampleMindStreaming
 import SampleMindSynthesis
+import SampleMindValidation
 
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -387,6 +388,7 @@ struct ServeCommand: ParsableCommand {
             status.capturedFrames = engine.capture.capturedFrames.load(ordering: .relaxed)
             status.discontinuities = counters.discontinuities.load(ordering: .relaxed)
             status.discardedSamples = counters.discardedSamples.load(ordering: .relaxed)
+            status.nonFiniteSamples = engine.capture.nonFiniteSamples.load(ordering: .relaxed)
             if let storage {
                 status.segmentsExpired = storage.segmentsExpired.load(ordering: .relaxed)
                 status.segmentsStored = storage.segmentsStored.load(ordering: .relaxed)
@@ -455,7 +457,7 @@ struct ServeCommand: ParsableCommand {
                                               channelCount: 2, to: demo)
                 } catch { throw InputError("cannot write the demo music: \(error)") }
             }
-            log(.info, "input auto: no JACK server and no ALSA device; playing SampleMind's demo music (\(demo)) in a loop")
+            log(.info, "input auto: no JACK server and no ALSA device; playing SampleMind's demo music (\(PrintableText.escaped(demo))) in a loop")
             return try FileInput(path: demo, loop: true, speed: 1)
         }
     }

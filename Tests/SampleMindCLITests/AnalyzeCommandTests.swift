@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import SampleMindAudioFile
 import SampleMindSynthesis
 import SampleMindTestSupport
@@ -102,6 +103,61 @@ final class AnalyzeCommandTests: XCTestCase {
         XCTAssertEqual(result["file"] as? String, good, "the good file was still analysed")
     }
 
+    func testAnalyze_whenTwoSecondsAreNaNOrInfinite_replacesThemCountsThemAndMeasuresTheMusic() throws {
+        let music = Percussion.drumPattern(bpm: 120, seconds: 8, sampleRate: 44_100)
+            .mixed(with: Harmony.progression(tonic: 9, minor: true, seconds: 8, sampleRate: 44_100))
+        let clean = scratch.file("clean.wav"), poisoned = scratch.file("poisoned.wav")
+        try AudioFileWriter.write(music.stereo(), sampleRate: 44_100, channelCount: 2, to: clean, encoding: .wavFloat)
+        let bad = Self.nonFinite(count: 2 * 44_100 * 2)
+        try AudioFileWriter.write(bad + music.stereo(), sampleRate: 44_100, channelCount: 2, to: poisoned, encoding: .wavFloat)
+
+        let outcome = try SampleMindBinary.run(["analyze", clean, poisoned], timeout: 60)
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        let results = try outcome.standardOutput.split(separator: "\n").map(json)
+        XCTAssertEqual(results.count, 2)
+        let (reference, result) = (results[0], results[1])
+        XCTAssertEqual(reference["non_finite_samples"] as? Int, 0)
+        XCTAssertEqual(result["non_finite_samples"] as? Int, bad.count, "every NaN and infinite sample is counted")
+        let expectedLoudness = try XCTUnwrap(reference["loudness_integrated_lufs"] as? Double)
+        let loudness = try XCTUnwrap(result["loudness_integrated_lufs"] as? Double, "loudness survives the bad stretch")
+        XCTAssertEqual(loudness, expectedLoudness, accuracy: 0.5, "the replaced stretch is silence, which the R128 gate leaves out")
+        XCTAssertEqual(result["peak_dbfs"] as? Double ?? .infinity, reference["peak_dbfs"] as? Double ?? 0, accuracy: 0.01)
+        XCTAssertEqual(result["tempo_bpm"] as? Double ?? 0, 120, accuracy: 2.4)
+    }
+
+    func testAnalyze_whenAFileIsAFIFOOrADevice_refusesItAtOnceAndStillAnalysesTheOthers() throws {
+        let good = try writeSong("good.wav")
+        let fifo = scratch.file("pipe.wav")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0, "mkfifo \(fifo)")
+        let device = "/dev/null"
+        let link = scratch.file("link.wav")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: good)
+
+        // No one ever writes to the FIFO: opening it to read would wait for ever.
+        let outcome = try SampleMindBinary.run(["analyze", fifo, device, link], timeout: 20)
+        XCTAssertFalse(outcome.timedOut, "analyze hung on the FIFO")
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertEqual(outcome.errorLines.count, 2, outcome.standardError)
+        for (path, line) in zip([fifo, device], outcome.errorLines) {
+            XCTAssertTrue(line.hasPrefix("samplemind: \(path): "), "'\(line)' names \(path)")
+            XCTAssertTrue(line.contains("not a regular sound file"), line)
+        }
+        let lines = outcome.errorLines + ["", ""]
+        XCTAssertTrue(lines[0].contains("FIFO"), lines[0])
+        XCTAssertTrue(lines[1].contains("device"), lines[1])
+        let result = try json(outcome.standardOutput.split(separator: "\n").last ?? "")
+        XCTAssertEqual(result["file"] as? String, link, "the good file was still analysed, through its link")
+    }
+
+    func testAnalyze_whenAFileNameHasANewlineAndAnEscapeSequence_printsItEscapedOnOneLine() throws {
+        let missing = scratch.file("bad\nname\u{1B}[31m.wav")
+        let outcome = try SampleMindBinary.run(["analyze", missing], timeout: 20)
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertEqual(outcome.errorLines.count, 1, outcome.standardError)
+        XCTAssertFalse(outcome.standardError.utf8.contains(0x1B), "no raw ESC reaches the terminal")
+        XCTAssertEqual(outcome.errorLines.first, "samplemind: \(scratch.path)/bad\\nname\\u{1B}[31m.wav: no such file; check the path")
+    }
+
     func testAnalyze_whenOptionsAreWrong_explainsAndFails() throws {
         let song = try writeSong("song.wav")
         for (arguments, phrase) in [
@@ -115,6 +171,11 @@ final class AnalyzeCommandTests: XCTestCase {
             XCTAssertNotEqual(outcome.status, 0, "\(arguments)")
             XCTAssertTrue(outcome.standardError.contains(phrase), "'\(outcome.standardError)' should mention '\(phrase)'")
         }
+    }
+
+    /// `count` samples that are not numbers or are infinite, in turn: NaN, +∞, −∞.
+    private static func nonFinite(count: Int) -> [Float] {
+        (0..<count).map { [Float.nan, .infinity, -.infinity][$0 % 3] }
     }
 
     /// A RIFF/WAVE header whose format chunk names a codec nobody implements.

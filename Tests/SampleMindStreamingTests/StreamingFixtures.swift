@@ -12,13 +12,14 @@ final class ServingDaemon {
     let port: Int
     let expected: FileAnalysisResult
 
-    /// `launcher` runs the daemon through another program (e.g. `prlimit --nofile=300:300`).
-    init(seconds: Double = 14, speed: Double = 1, loop: Bool = false, port: Int = 0, extra: [String] = [],
+    /// Plays `seconds` of the generated song, or `samples` (mono, 48 kHz) when given; `launcher`
+    /// runs the daemon through another program (e.g. `prlimit --nofile=300:300`).
+    init(seconds: Double = 14, samples: [Float]? = nil, speed: Double = 1, loop: Bool = false, port: Int = 0, extra: [String] = [],
          environment: [String: String] = [:], launcher: [String] = [], in scratch: ScratchDirectory) throws {
         let song = Percussion.drumPattern(bpm: 120, seconds: seconds, sampleRate: 48_000)
             .mixed(with: Harmony.progression(tonic: 9, minor: true, seconds: seconds, sampleRate: 48_000))
         let path = scratch.file("song.wav")
-        try AudioFileWriter.write(song.samples, sampleRate: 48_000, channelCount: 1, to: path, encoding: .wavFloat)
+        try AudioFileWriter.write(samples ?? song.samples, sampleRate: 48_000, channelCount: 1, to: path, encoding: .wavFloat)
         expected = try FileAnalysis.run(path: path)
         var arguments = ["serve", "--input", "file", "--file", path, "--speed", "\(speed)", "--port", "\(port)", "--realtime-priority", "0"]
         if loop { arguments.append("--loop") }

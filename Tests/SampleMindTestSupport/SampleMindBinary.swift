@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// Runs the built `samplemind` executable and captures what it printed.
 public struct SampleMindBinary {
@@ -6,6 +7,8 @@ public struct SampleMindBinary {
         public var status: Int32
         public var standardOutput: String
         public var standardError: String
+        /// The command ran past its deadline and was killed.
+        public var timedOut = false
         public var errorLines: [String] { standardError.split(separator: "\n").map(String.init) }
     }
 
@@ -16,7 +19,9 @@ public struct SampleMindBinary {
         return products.appendingPathComponent("samplemind")
     }
 
-    public static func run(_ arguments: [String]) throws -> Outcome {
+    /// Runs `samplemind` with `arguments`; a run that lasts over `timeout` seconds is killed, so a
+    /// hanging command fails its test instead of stalling the whole suite.
+    public static func run(_ arguments: [String], timeout: Double = 120) throws -> Outcome {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
@@ -27,11 +32,18 @@ public struct SampleMindBinary {
         process.standardOutput = output
         process.standardError = error
         try process.run()
+        let finished = DispatchSemaphore(value: 0)
+        let killer = Thread {
+            if finished.wait(timeout: .now() + timeout) == .timedOut { kill(process.processIdentifier, SIGKILL) }
+        }
+        killer.start()
         // Read before waiting, so a large output cannot fill the pipe and stall the child.
         let outData = output.fileHandleForReading.readDataToEndOfFile()
         let errData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        finished.signal()
+        let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
         return Outcome(status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
-                       standardError: String(decoding: errData, as: UTF8.self))
+                       standardError: String(decoding: errData, as: UTF8.self), timedOut: killed)
     }
 }
