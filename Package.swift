@@ -33,6 +33,8 @@ let package = Package(
         systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
         systemLibrary("CLo", pkgConfig: "liblo", apt: "liblo-dev"),
 
+        // How every part of the daemon reports what happens: levels and the sink they are written to.
+        .target(name: "SampleMindLog"),
         // Checked conversions and escaping for everything that comes from outside (messages, files, flags).
         .target(name: "SampleMindValidation"),
         // Signal processing building blocks: FFT, windows, filter banks.
@@ -44,19 +46,24 @@ let package = Package(
         // Live inputs: JACK, ALSA and a file played in real time, writing into a capture channel.
         .target(
             name: "SampleMindCapture",
-            dependencies: ["SampleMindRealtime", "SampleMindAudioFile", "SampleMindValidation", "CJACK", "CALSA"],
+            dependencies: ["SampleMindLog", "SampleMindRealtime", "SampleMindAudioFile", "SampleMindValidation", "CJACK", "CALSA"],
             swiftSettings: realTimeSettings
         ),
+        // What the analysis thread hands over: each consumer's output queue, each control source's
+        // queue, and the engine's counters; what storage, streaming and performance depend on.
+        .target(name: "SampleMindOutputs", dependencies: ["SampleMindAnalysis", "SampleMindRealtime", "SampleMindProtocol"],
+                swiftSettings: realTimeSettings),
         // The analysis thread: capture channel in, frames and events out to consumers' queues.
         .target(
             name: "SampleMindEngine",
-            dependencies: ["SampleMindAnalysis", "SampleMindCapture", "SampleMindRealtime", "SampleMindProtocol"],
+            dependencies: ["SampleMindAnalysis", "SampleMindCapture", "SampleMindLog", "SampleMindRealtime", "SampleMindProtocol", "SampleMindOutputs"],
             swiftSettings: realTimeSettings
         ),
         // The network face: WebSocket stream, HTTP API and static files on libwebsockets.
         .target(
             name: "SampleMindStreaming",
-            dependencies: ["SampleMindEngine", "SampleMindProtocol", "SampleMindRealtime", "SampleMindValidation", "CWebSockets"],
+            dependencies: ["SampleMindOutputs", "SampleMindAnalysis", "SampleMindLog", "SampleMindProtocol", "SampleMindRealtime",
+                           "SampleMindValidation", "CWebSockets"],
             resources: [.copy("Dashboard")]
         ),
         // The configuration file, environment and command line, merged and checked.
@@ -64,7 +71,7 @@ let package = Package(
         // SQLite storage of sessions and segments (a thin layer over the C API; bound parameters only).
         .target(
             name: "SampleMindStorage",
-            dependencies: ["CSQLite", "SampleMindAnalysis", "SampleMindEngine", "SampleMindRealtime", "SampleMindValidation"]
+            dependencies: ["CSQLite", "SampleMindAnalysis", "SampleMindOutputs", "SampleMindRealtime", "SampleMindValidation"]
         ),
         // Running as a service: systemd notification and watchdog.
         .target(name: "SampleMindService"),
@@ -79,15 +86,22 @@ let package = Package(
         // Performer outputs: OSC (liblo) out and in, and the MIDI clock's driver.
         .target(
             name: "SampleMindPerformance",
-            dependencies: ["SampleMindEngine", "SampleMindProtocol", "SampleMindRealtime", "SampleMindValidation", "CLo"]
+            dependencies: ["SampleMindOutputs", "SampleMindAnalysis", "SampleMindProtocol", "SampleMindRealtime", "SampleMindValidation", "CLo"]
+        ),
+        // The running daemon: its services (input, engine, storage, performer outputs, stream server)
+        // started and stopped as one group, and the control loop (signals, systemd, reload).
+        .target(
+            name: "SampleMindDaemon",
+            dependencies: ["SampleMindPerformance", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
+                           "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming", "SampleMindService", "SampleMindConfiguration",
+                           "SampleMindStorage", "SampleMindValidation", "SampleMindAnalysis", "SampleMindOutputs", "SampleMindLog"]
         ),
         .executableTarget(
             name: "samplemind",
-            dependencies: ["SampleMindPerformance",
+            dependencies: ["SampleMindDaemon", "SampleMindPerformance",
                 "SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
                 "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming", "SampleMindService", "SampleMindConfiguration", "SampleMindStorage",
-                "SampleMindValidation",
-                "CFFTW", "CSndFile", "CEbur128", "CJACK", "CALSA", "CWebSockets", "CSQLite", "CLo",
+                "SampleMindValidation", "SampleMindDSP", "SampleMindAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -104,6 +118,7 @@ let package = Package(
         ),
         .testTarget(name: "SampleMindDSPTests", dependencies: ["SampleMindDSP", "SampleMindTestSupport"]),
         .testTarget(name: "SampleMindValidationTests", dependencies: ["SampleMindValidation"]),
+        .testTarget(name: "SampleMindDaemonTests", dependencies: ["SampleMindDaemon"]),
         .testTarget(
             name: "SampleMindAnalysisTests",
             dependencies: ["SampleMindAnalysis", "SampleMindSynthesis", "SampleMindTestSupport"]

@@ -1,22 +1,4 @@
-/// How serious a message from an input is.
-public enum LogLevel: Int, Sendable, Comparable {
-    case debug, info, warning, error
-
-    public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rawValue < b.rawValue }
-
-    public var name: String {
-        switch self {
-        case .debug: return "debug"
-        case .info: return "info"
-        case .warning: return "warning"
-        case .error: return "error"
-        }
-    }
-}
-
-/// Where inputs and the engine report what happens, from their control threads (never from a
-/// real-time callback, which only counts).
-public typealias LogSink = @Sendable (LogLevel, String) -> Void
+import SampleMindLog
 
 /// A source of live audio: JACK, ALSA or a file played in real time. It writes into a
 /// ``CaptureChannel`` from its capture thread, and keeps itself connected (retrying with

@@ -1,3 +1,4 @@
+import SampleMindLog
 import Glibc
 import SampleMindAudioFile
 import SampleMindRealtime

@@ -1,3 +1,4 @@
+import SampleMindLog
 import CJACK
 import Glibc
 import SampleMindRealtime

@@ -1,3 +1,5 @@
+import SampleMindOutputs
+import SampleMindLog
 import Glibc
 import SampleMindAnalysis
 import SampleMindCapture

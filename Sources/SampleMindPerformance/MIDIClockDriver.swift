@@ -1,5 +1,5 @@
+import SampleMindOutputs
 import Glibc
-import SampleMindEngine
 import SampleMindRealtime
 import Synchronization
 

@@ -1,6 +1,6 @@
+import SampleMindOutputs
 import Glibc
 import SampleMindAnalysis
-import SampleMindEngine
 import SampleMindRealtime
 import Synchronization
 

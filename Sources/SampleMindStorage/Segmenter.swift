@@ -1,6 +1,6 @@
+import SampleMindOutputs
 import Foundation
 import SampleMindAnalysis
-import SampleMindEngine
 
 /// Cuts the engine's output into segments: at most `maximumSeconds` long, and earlier at musical
 /// boundaries — a key change, a tempo change, the start or the end of silence, an interruption —

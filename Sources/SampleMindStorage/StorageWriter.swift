@@ -1,5 +1,5 @@
+import SampleMindOutputs
 import Foundation
-import SampleMindEngine
 import SampleMindRealtime
 import SampleMindValidation
 import Synchronization
@@ -21,8 +21,7 @@ public final class StorageWriter: @unchecked Sendable {
     private var segmenter: Segmenter
     private let announce: @Sendable (Segment) -> Void
     private let log: @Sendable (String) -> Void
-    private let stopping = Atomic<Bool>(false)
-    private var thread: pthread_t?
+    private let worker = WorkerThread()
     private var backlog: [Segment] = []
     private var lastFailureAt = -Double.infinity
     private var failing = false
@@ -56,8 +55,8 @@ public final class StorageWriter: @unchecked Sendable {
     }
 
     public func start() {
-        thread = RealtimeThread.start(priority: nil) { [self] in
-            while !stopping.load(ordering: .acquiring) {
+        worker.start { [self] in
+            while !worker.isStopping {
                 _ = queue.wake.wait(timeout: 0.2)
                 drain()
             }
@@ -68,10 +67,7 @@ public final class StorageWriter: @unchecked Sendable {
 
     /// Writes what is queued and the open segment, then stops. Call after the engine has stopped.
     public func stop() {
-        stopping.store(true, ordering: .releasing)
-        queue.wake.signal()
-        if let thread { pthread_join(thread, nil) }
-        thread = nil
+        worker.stop(waking: queue.wake)
     }
 
     private func drain() {
@@ -95,7 +91,7 @@ public final class StorageWriter: @unchecked Sendable {
         }
         backlogCount.store(backlog.count, ordering: .relaxed)
         let now = MonotonicClock.seconds()
-        guard !backlog.isEmpty, !failing || now - lastFailureAt >= Self.retrySeconds || stopping.load(ordering: .relaxed) else { return }
+        guard !backlog.isEmpty, !failing || now - lastFailureAt >= Self.retrySeconds || worker.isStopping else { return }
         while let segment = backlog.first {
             do {
                 var stored = segment

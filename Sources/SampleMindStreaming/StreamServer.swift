@@ -1,8 +1,8 @@
+import SampleMindOutputs
+import SampleMindLog
 import CWebSockets
 import Foundation
 import SampleMindAnalysis
-import SampleMindCapture
-import SampleMindEngine
 import SampleMindProtocol
 import SampleMindRealtime
 import Synchronization
@@ -23,7 +23,8 @@ public final class StreamServer: @unchecked Sendable {
     private let pendingReload = Mutex<StreamConfiguration?>(nil)
     private let pendingBroadcasts = Mutex<[String]>([])
     let engineQueue: OutputQueue
-    let settings: LiveEngine.Settings
+    /// The analyzer's set-up for an input of a given rate and channel count (for `hello`).
+    let analyzerSetup: AnalyzerSetup
     let status: @Sendable () -> DaemonStatus
     let log: LogSink
     let files: StaticFiles?
@@ -35,9 +36,8 @@ public final class StreamServer: @unchecked Sendable {
     public private(set) var port = 0
 
     private var context: OpaquePointer?
-    private var thread: pthread_t?
-    private var ticker: pthread_t?
-    private let stopping = Atomic<Bool>(false)
+    private let network = WorkerThread()
+    private let ticker = WorkerThread()
     private let cStrings = CStringPool()
     private var protocols: UnsafeMutablePointer<lws_protocols>?
     private var retryPolicy: UnsafeMutablePointer<lws_retry_bo_t>?
@@ -66,12 +66,15 @@ public final class StreamServer: @unchecked Sendable {
     public let clientCount = Atomic<Int>(0)
 
     /// `engineQueue` must have been added to the engine with ``wakeUp()`` as its notify closure.
-    public init(configuration: StreamConfiguration, engineQueue: OutputQueue, settings: LiveEngine.Settings,
+    /// How the engine sets the analyzer up for an input's sample rate and channel count.
+    public typealias AnalyzerSetup = @Sendable (_ sampleRate: Double, _ channelCount: Int) -> AnalyzerConfiguration
+
+    public init(configuration: StreamConfiguration, engineQueue: OutputQueue, analyzerSetup: @escaping AnalyzerSetup,
                 status: @escaping @Sendable () -> DaemonStatus, log: @escaping LogSink) throws(StreamConfigurationError) {
         try configuration.validate()
         self.configuration = configuration
         self.engineQueue = engineQueue
-        self.settings = settings
+        self.analyzerSetup = analyzerSetup
         self.status = status
         self.log = log
         if let directory = configuration.staticDirectory {
@@ -125,14 +128,14 @@ public final class StreamServer: @unchecked Sendable {
         }
         context = created
         if let vhost = lws_get_vhost_by_name(created, "default") { port = Int(lws_get_vhost_listen_port(vhost)) }
-        thread = RealtimeThread.start(priority: nil) { [self] in
-            while !stopping.load(ordering: .acquiring) {
+        network.start { [self] in
+            while !network.isStopping {
                 if lws_service(created, 0) < 0 { break }
             }
         }
         // Housekeeping (heartbeats, slow clients, health) even when the engine is idle.
-        ticker = RealtimeThread.start(priority: nil) { [self] in
-            while !stopping.load(ordering: .acquiring) {
+        ticker.start { [self] in
+            while !ticker.isStopping {
                 usleep(100_000)
                 lws_cancel_service(created)
             }
@@ -146,10 +149,8 @@ public final class StreamServer: @unchecked Sendable {
         lws_cancel_service(context)
         let deadline = MonotonicClock.seconds() + 0.5
         while clientCount.load(ordering: .acquiring) > 0, MonotonicClock.seconds() < deadline { usleep(10_000) }
-        stopping.store(true, ordering: .releasing)
-        lws_cancel_service(context)
-        if let ticker { pthread_join(ticker, nil) }
-        if let thread { pthread_join(thread, nil) }
+        ticker.stop()
+        network.stop { lws_cancel_service(context) }
         lws_context_destroy(context)
         self.context = nil
     }

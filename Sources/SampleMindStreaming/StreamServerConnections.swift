@@ -1,5 +1,5 @@
+import SampleMindLog
 import CWebSockets
-import SampleMindCapture
 import Foundation
 import SampleMindRealtime
 

@@ -1,9 +1,8 @@
+import SampleMindLog
 import CWebSockets
-import SampleMindCapture
 import Foundation
 import SampleMindRealtime
 import SampleMindAnalysis
-import SampleMindEngine
 import SampleMindProtocol
 
 extension StreamServer {
@@ -78,7 +77,7 @@ extension StreamServer {
         var out = "\"type\":\"hello\",\"protocol_version\":\(Self.protocolVersion),\"server_version\":\(FrameJSON.quoted(current.version))"
         out += ",\"input\":{\"description\":\(FrameJSON.quoted(current.inputDescription)),\"state\":\(FrameJSON.quoted(current.inputState))}"
         if let format = sessionFormat {
-            let analyzer = settings.configuration(sampleRate: format.sampleRate, channelCount: format.channels)
+            let analyzer = analyzerSetup(format.sampleRate, format.channels)
             let delays = TrackerDelays(configuration: analyzer)
             out += ",\"sample_rate\":\(FrameJSON.rounded(format.sampleRate, 1)),\"channels\":\(format.channels)"
             out += ",\"hop_size\":\(analyzer.hopSize),\"frame_rate\":\(FrameJSON.rounded(analyzer.frameRate, 3))"

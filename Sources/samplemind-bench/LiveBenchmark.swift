@@ -1,3 +1,5 @@
+import SampleMindOutputs
+import SampleMindLog
 import Foundation
 import Glibc
 import SampleMindAnalysis

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SampleMindDaemon
 
 @main
 struct SampleMindCommand: ParsableCommand {
@@ -8,8 +9,4 @@ struct SampleMindCommand: ParsableCommand {
         version: SampleMindVersion.current,
         subcommands: [AnalyzeCommand.self, ServeCommand.self, SegmentsCommand.self, CheckConfigCommand.self, DemoCommand.self, VersionCommand.self]
     )
-}
-
-enum SampleMindVersion {
-    static let current = "0.1.0"
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SampleMindDaemon
 import SampleMindConfiguration
 import SampleMindStorage
 import SampleMindValidation
@@ -20,7 +21,7 @@ struct SegmentsCommand: ParsableCommand {
             let environment = ProcessInfo.processInfo.environment
             let options = try ConfigurationLoader.load(filePath: environment["SAMPLEMIND_CONFIG"], environment: environment,
                                                        overrides: db.map { ["storage.path": .string($0)] } ?? [:])
-            let path = SegmentStorage.databasePath(options, environment: environment)
+            let path = DatabaseLocation.path(options, environment: environment)
             guard FileManager.default.fileExists(atPath: path) else {
                 throw CommandFailure("\(PrintableText.escaped(path)): no segment database here yet; run samplemind serve first, or name one with --db")
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import SampleMindAudioFile
 import SampleMindTestSupport
 import XCTest
@@ -38,6 +39,33 @@ final class ServeConfigurationTests: XCTestCase {
             XCTAssertTrue(outcome.standardError.contains(phrase), "'\(outcome.standardError)' should mention '\(phrase)'")
             XCTAssertFalse(outcome.standardError.contains("s3cret"), "the token is never printed: \(outcome.standardError)")
         }
+    }
+
+    func testServe_whenThePortIsTaken_exits69NamingThePortWithinTwoSecondsAndLeavesNoJournal() throws {
+        let song = try TestSong(seconds: 6, in: scratch)
+        // Hold a port: a listening socket of our own on 127.0.0.1.
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
+                bind(holder, pointer, length) == 0 && listen(holder, 4) == 0 && getsockname(holder, pointer, &length) == 0
+            }
+        }
+        XCTAssertTrue(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let database = scratch.file("taken.db")
+        let started = Date()
+        let outcome = try SampleMindBinary.run(["serve", "--input", "file", "--file", song.path, "--loop", "--realtime-priority", "0",
+                                                "--port", "\(port)", "--db", database, "--osc-listen-port", "0"], timeout: 20)
+        let seconds = Date().timeIntervalSince(started)
+        XCTAssertEqual(outcome.status, 69, outcome.standardError)
+        XCTAssertTrue(outcome.standardError.contains("\(port)"), "the message names the port: \(outcome.standardError)")
+        XCTAssertLessThan(seconds, 2, "within 2 s")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: database + "-wal"), "the database was closed: no -wal file left")
     }
 
     func testServe_onSIGTERM_stopsWithinTwoSecondsAndExitsZero() throws {

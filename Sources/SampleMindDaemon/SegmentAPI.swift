@@ -9,7 +9,7 @@ import Synchronization
 /// GET /v1/sessions, /v1/segments (filters, cursor) and /v1/segments/{id}, read through a
 /// connection of its own. Every filter is checked and bound; anything malformed is a 400 with
 /// the reason. Network thread.
-final class SegmentAPI: HTTPAPI, @unchecked Sendable {
+public final class SegmentAPI: HTTPAPI, @unchecked Sendable {
     static let maximumLimit = 500
     let path: String
     private var store: SegmentStore?
@@ -28,7 +28,7 @@ final class SegmentAPI: HTTPAPI, @unchecked Sendable {
         }
     }
 
-    func answer(path requested: String, query: [String: String]) -> (status: UInt32, json: String)? {
+    public func answer(path requested: String, query: [String: String]) -> (status: UInt32, json: String)? {
         access.withLock { _ in respond(path: requested, query: query) }
     }
 
@@ -128,7 +128,7 @@ final class SegmentAPI: HTTPAPI, @unchecked Sendable {
     }
 
     /// A segment; `detail` adds the timbre means, chroma and MFCC.
-    static func json(_ segment: Segment, detail: Bool) -> String {
+    public static func json(_ segment: Segment, detail: Bool) -> String {
         func number(_ value: Double?, _ digits: Int = 2) -> String { value.map { FrameJSON.rounded($0, digits) } ?? "null" }
         var out = "{\"id\":\(segment.id),\"session\":\(segment.sessionID),\"start_t\":\(number(segment.startSeconds, 3))"
         out += ",\"end_t\":\(number(segment.endSeconds, 3)),\"start_wall\":\(number(segment.startWallClock, 3))"

@@ -5,16 +5,16 @@ import Synchronization
 /// analysis drops what does not fit and counts it; it never waits.
 public final class OutputQueue: @unchecked Sendable {
     public let name: String
-    let queue: SPSCQueue<EngineOutput>
+    package let queue: SPSCQueue<EngineOutput>
     /// Signalled after each hop's outputs are pushed, for a consumer that waits.
     public let wake = WakeSignal()
     public let droppedFrames = Atomic<Int>(0)
     public let droppedEvents = Atomic<Int>(0)
     /// Called on the analysis thread after pushing (e.g. libwebsockets' lws_cancel_service): must
     /// not block or allocate.
-    let notify: (@Sendable () -> Void)?
+    package let notify: (@Sendable () -> Void)?
 
-    init(name: String, capacity: Int, notify: (@Sendable () -> Void)?) {
+    package init(name: String, capacity: Int, notify: (@Sendable () -> Void)?) {
         self.name = name
         self.notify = notify
         queue = SPSCQueue(minimumCapacity: capacity,
@@ -25,7 +25,7 @@ public final class OutputQueue: @unchecked Sendable {
     public func pop() -> EngineOutput? { queue.pop() }
 
     /// Analysis thread. Real-time safe: no allocation, locks or system calls.
-    func push(_ output: EngineOutput) {
+    package func push(_ output: EngineOutput) {
         guard !queue.push(output) else { return }
         if case .frame = output {
             droppedFrames.add(1, ordering: .relaxed)

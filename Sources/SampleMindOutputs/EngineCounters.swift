@@ -23,10 +23,10 @@ public final class EngineCounters: @unchecked Sendable {
     /// longer). Written only by the analysis thread; read it after the engine has stopped.
     public static let latencyBinNanoseconds = 25_000
     public static let latencyBinCount = 1_000
-    let latencyBins: UnsafeMutablePointer<Int>
+    package let latencyBins: UnsafeMutablePointer<Int>
     private let resetRequested = Atomic<Bool>(false)
 
-    init() {
+    package init() {
         latencyBins = .allocate(capacity: Self.latencyBinCount)
         latencyBins.initialize(repeating: 0, count: Self.latencyBinCount)
     }
@@ -38,7 +38,7 @@ public final class EngineCounters: @unchecked Sendable {
     public func restartTimingFigures() { resetRequested.store(true, ordering: .releasing) }
 
     /// Analysis thread, before each hop. Real-time safe.
-    func applyRequestedReset() {
+    package func applyRequestedReset() {
         guard resetRequested.exchange(false, ordering: .acquiring) else { return }
         blocks.store(0, ordering: .relaxed)
         analysisNanosecondsTotal.store(0, ordering: .relaxed)
@@ -50,7 +50,7 @@ public final class EngineCounters: @unchecked Sendable {
     }
 
     /// Analysis thread. Real-time safe.
-    func recordAnalysis(nanoseconds: Int) {
+    package func recordAnalysis(nanoseconds: Int) {
         blocks.add(1, ordering: .relaxed)
         analysisNanosecondsTotal.add(nanoseconds, ordering: .relaxed)
         if nanoseconds > analysisNanosecondsMax.load(ordering: .relaxed) {
@@ -59,7 +59,7 @@ public final class EngineCounters: @unchecked Sendable {
     }
 
     /// Analysis thread. Real-time safe.
-    func recordHandover(nanoseconds: Int) {
+    package func recordHandover(nanoseconds: Int) {
         handoverSamples.add(1, ordering: .relaxed)
         handoverNanosecondsTotal.add(nanoseconds, ordering: .relaxed)
         if nanoseconds > handoverNanosecondsMax.load(ordering: .relaxed) {

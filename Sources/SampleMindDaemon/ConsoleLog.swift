@@ -1,3 +1,4 @@
+import SampleMindLog
 import Foundation
 import SampleMindCapture
 import Synchronization

@@ -7,10 +7,10 @@ import SampleMindRealtime
 /// applies what waits before each hop.
 public final class ControlQueue: @unchecked Sendable {
     public let name: String
-    let queue: SPSCQueue<StageControl>
+    package let queue: SPSCQueue<StageControl>
     private let counters: EngineCounters
 
-    init(name: String, counters: EngineCounters) {
+    package init(name: String, counters: EngineCounters) {
         self.name = name
         self.counters = counters
         queue = SPSCQueue(minimumCapacity: 64, filler: .tap)

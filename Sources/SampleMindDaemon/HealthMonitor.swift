@@ -1,3 +1,4 @@
+import SampleMindLog
 import SampleMindRealtime
 import SampleMindCapture
 import SampleMindEngine

@@ -1,3 +1,4 @@
+import SampleMindLog
 import SampleMindCapture
 import SampleMindConfiguration
 import SampleMindEngine
@@ -5,20 +6,20 @@ import SampleMindPerformance
 import SampleMindRealtime
 import SampleMindStreaming
 
-/// The daemon's performer outputs, set up from the configuration: the OSC sender and the OSC
-/// control listener (each only when configured).
-struct PerformerOutputs {
-    var sender: OSCSender?
-    var listener: OSCControlListener?
-    var clock: MIDIClockDriver?
+/// The daemon's performer outputs, set up from the configuration: the OSC sender, the OSC
+/// control listener and the MIDI clock's driver (each only when configured).
+final class PerformerService: DaemonService {
+    let name = "performer outputs"
+    let role = ServiceRole.output
+    private(set) var sender: OSCSender?
+    private(set) var listener: OSCControlListener?
+    private(set) var clock: MIDIClockDriver?
 
     /// Bad targets (malformed, unresolvable) and a listening port that cannot be had are errors here.
     /// `clockSchedule` is the JACK input's, when the MIDI clock is on.
-    static func make(_ options: LoadedConfiguration, engine: LiveEngine, clockSchedule: ClockSchedule?,
-                     log: LogSink) throws(OSCError) -> PerformerOutputs {
-        var outputs = PerformerOutputs()
+    init(_ options: LoadedConfiguration, engine: LiveEngine, clockSchedule: ClockSchedule?, log: LogSink) throws(OSCError) {
         if let clockSchedule {
-            outputs.clock = MIDIClockDriver(schedule: clockSchedule, queue: engine.addConsumer(name: "midi-clock", capacity: 1_024),
+            clock = MIDIClockDriver(schedule: clockSchedule, queue: engine.addConsumer(name: "midi-clock", capacity: 1_024),
                                             leadMilliseconds: options.integer("midi.lead_ms"))
         }
         let lead = options.integer("osc.lead_ms")
@@ -35,17 +36,16 @@ struct PerformerOutputs {
             settings.levelRateHz = options.number("osc.level_rate_hz")
             settings.bundles = options.boolean("osc.bundles")
             let sender = try OSCSender(settings: settings, queue: engine.addConsumer(name: "osc", capacity: 1_024))
-            outputs.sender = sender
+            self.sender = sender
             log(.info, "sending OSC to \(targets.map(\.description).joined(separator: ", "))")
         }
         let port = options.integer("osc.listen_port")
         if port > 0 {
             let host = options.string("osc.listen_host") ?? "127.0.0.1"
             let listener = try OSCControlListener(host: host, port: port, controls: engine.addControlSource(name: "osc"))
-            outputs.listener = listener
+            self.listener = listener
             log(.info, "taking stage controls over OSC on udp://\(host.contains(":") ? "[\(host)]" : host):\(listener.port)")
         }
-        return outputs
     }
 
     /// The outputs' counters, for /metrics.
