@@ -100,7 +100,8 @@ public final class Daemon {
     /// first. A service that cannot start stops those already started and throws.
     public func run() throws(DaemonError) {
         do { try group.start() } catch {
-            let status = error.service == "input" ? ConfigurationError.exitStatus : DaemonError.unavailableStatus
+            // A service says when what it lacks is not the configuration's fault (a port in use).
+            let status = (error.underlying as? DaemonError)?.exitStatus ?? ConfigurationError.exitStatus
             throw DaemonError(description: "\(error)", exitStatus: status)
         }
         log(.info, engine.capture.state == .running ? "analysing \(input.input.description)"

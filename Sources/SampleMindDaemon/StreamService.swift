@@ -46,15 +46,12 @@ final class StreamService: DaemonService {
         return configuration
     }
 
+    /// A port in use is ``DaemonError/unavailable(_:)``: someone else has it.
     func start() throws {
-        if let storage {
-            let api = SegmentAPI(databasePath: storage.path)
-            server.api = api
-            try server.start()
-            Thread.detachNewThread { api.warmUp() }
-        } else {
-            try server.start()
-        }
+        let api = storage.map { SegmentAPI(databasePath: $0.path) }
+        server.api = api
+        do { try server.start() } catch { throw DaemonError.unavailable("\(error)") }
+        if let api { Thread.detachNewThread { api.warmUp() } }
         let host = server.configuration.host
         let shown = host.contains(":") ? "[\(host)]" : host
         log(.info, "listening on http://\(shown):\(server.port)/ (stream: ws://\(shown):\(server.port)/v1/stream)")

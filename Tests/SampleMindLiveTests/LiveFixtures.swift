@@ -42,6 +42,6 @@ struct PrintedStream {
 /// Starts `samplemind serve` with `arguments` and the given environment.
 func startDaemon(_ arguments: [String], environment: [String: String] = [:], in scratch: ScratchDirectory,
                  label: String = "daemon") throws -> ChildProcess {
-    try ChildProcess(SampleMindBinary.url.path, ["serve", "--print", "--realtime-priority", "0"] + arguments,
+    try ChildProcess(SampleMindBinary.url.path, ["serve", "--print", "--realtime-priority", "0", "--port", "0"] + arguments,
                      environment: environment, label: label, in: scratch)
 }
