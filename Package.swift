@@ -12,10 +12,11 @@ let realTimeSettings: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
 let package = Package(
     name: "SampleMind",
+    // No library products: SwiftPM refuses a tagged dependency whose targets use unsafe flags
+    // (realTimeSettings' -O), so a published library could not be depended on.
     products: [
         .executable(name: "samplemind", targets: ["samplemind"]),
         .executable(name: "samplemind-bench", targets: ["samplemind-bench"]),
-        .library(name: "SampleMindAnalysis", targets: ["SampleMindAnalysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
