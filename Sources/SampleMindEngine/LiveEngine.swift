@@ -9,7 +9,11 @@ import Synchronization
 ///
 /// Stream time is monotonic for the engine's life: when the input reconnects, the gap is added
 /// and a `discontinuity` is reported; when the format changes, a new analyzer is set up (that is
-/// set-up work, so it may allocate). In steady state the loop never allocates, locks or logs.
+/// set-up work, so it may allocate). In steady state the loop never allocates, locks or logs. Its
+/// system calls are the wake-ups: it sleeps on the capture channel's semaphore until samples
+/// arrive, and after each hop signals each consumer's ``WakeSignal`` (sem_post's futex wake,
+/// when that consumer sleeps) and runs its `notify` (the stream server's writes one byte to
+/// libwebsockets' wake-up pipe); neither of those blocks.
 public final class LiveEngine: @unchecked Sendable {
     /// How to set up the analyzer for whatever format the input delivers.
     public struct Settings: Sendable {
