@@ -95,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "samplemind-bench",
             dependencies: ["SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindStorage",
-                           "SampleMindPerformance", "CJACK"]
+                           "SampleMindPerformance", "CJACK", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .target(
@@ -133,7 +133,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SampleMindCLITests",
-            dependencies: ["samplemind", "SampleMindSynthesis", "SampleMindAudioFile", "SampleMindTestSupport"]
+            dependencies: ["samplemind", "samplemind-bench", "SampleMindSynthesis", "SampleMindAudioFile", "SampleMindTestSupport"]
         ),
     ]
 )
