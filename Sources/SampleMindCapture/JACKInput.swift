@@ -75,6 +75,7 @@ public final class JACKInput: AudioInput, @unchecked Sendable {
     public func start(into channel: CaptureChannel, log: @escaping LogSink) throws(InputError) {
         self.channel = channel
         channel.state = .waiting
+        JACKLog.route(to: log)
         // A server that answers now must accept the configuration; one that is absent is waited for.
         if try connect(log: log, firstAttempt: true) == false {
             log(.warning, "no JACK server is running; waiting for one (retrying with back-off)")
