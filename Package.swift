@@ -12,10 +12,11 @@ let realTimeSettings: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
 let package = Package(
     name: "SampleMind",
+    // No library products: SwiftPM refuses a tagged dependency whose targets use unsafe flags
+    // (realTimeSettings' -O), so a published library could not be depended on.
     products: [
         .executable(name: "samplemind", targets: ["samplemind"]),
         .executable(name: "samplemind-bench", targets: ["samplemind-bench"]),
-        .library(name: "SampleMindAnalysis", targets: ["SampleMindAnalysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -108,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "samplemind-bench",
             dependencies: ["SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindStorage",
-                           "SampleMindPerformance", "CJACK"]
+                           "SampleMindPerformance", "CJACK", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .target(
@@ -147,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SampleMindCLITests",
-            dependencies: ["samplemind", "SampleMindSynthesis", "SampleMindAudioFile", "SampleMindTestSupport"]
+            dependencies: ["samplemind", "samplemind-bench", "SampleMindSynthesis", "SampleMindAudioFile", "SampleMindTestSupport"]
         ),
     ]
 )

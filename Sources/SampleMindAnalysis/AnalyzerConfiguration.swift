@@ -18,7 +18,7 @@ public struct AnalyzerConfiguration: Sendable, Equatable {
     public var channelCount: Int
     /// Samples per channel consumed by one `process` call; one feature frame per hop.
     public var hopSize: Int
-    /// FFT window for the spectral features and onsets.
+    /// Samples per channel in the FFT window for the spectral features and onsets.
     public var windowSize: Int
     public var channels: ChannelSelection
     /// Beats per bar assumed for bar positions.

@@ -86,7 +86,8 @@ public final class CaptureChannel: @unchecked Sendable {
 
     /// Starts a session: the samples written after this are `channels`-interleaved at `sampleRate`.
     /// Returns its number (1 for the first), which the engine's `session` output carries too.
-    /// Capture thread. Real-time safe: no allocation, locks or system calls.
+    /// Capture thread. Real-time safe: no allocation or locks; it wakes the analysis thread with
+    /// ``WakeSignal/signal()``: at most one system call (sem_post's futex wake), which never blocks.
     @discardableResult
     public func startSession(sampleRate: Double, channels: Int) -> Int {
         self.sampleRate = sampleRate
@@ -99,7 +100,8 @@ public final class CaptureChannel: @unchecked Sendable {
 
     /// Writes whole interleaved frames; when the ring is full they are dropped and counted. Samples
     /// that are NaN or infinite reach the analysis as 0 and are counted in ``nonFiniteSamples``.
-    /// Capture thread. Real-time safe: no allocation, locks or system calls.
+    /// Capture thread. Real-time safe: no allocation or locks; it wakes the analysis thread with
+    /// ``WakeSignal/signal()``: at most one system call (sem_post's futex wake), which never blocks.
     public func write(_ interleaved: UnsafePointer<Float>, frames: Int) {
         let samples = frames * channelCount
         if pendingDroppedFrames > 0, ring.freeSpace >= samples {

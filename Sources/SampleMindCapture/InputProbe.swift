@@ -3,8 +3,11 @@ import CJACK
 
 /// Quick, side-effect-free checks used to choose an input automatically.
 public enum InputProbe {
-    /// True when a JACK server answers (the default one, or `JACK_DEFAULT_SERVER`'s).
-    public static func jackServerIsRunning() -> Bool {
+    /// True when a JACK server answers (the default one, or `JACK_DEFAULT_SERVER`'s). libjack's
+    /// messages when none does go to `log` at debug level (without one, to the log a JACK input
+    /// routed them to, else nowhere), never to standard error.
+    public static func jackServerIsRunning(log: LogSink? = nil) -> Bool {
+        if let log { JACKLog.route(to: log) } else { JACKLog.takeOver() }
         var status = jack_status_t(rawValue: 0)
         guard let client = samplemind_jack_client_open("samplemind-probe", JackNoStartServer, &status) else { return false }
         jack_client_close(client)

@@ -76,6 +76,7 @@ public final class JACKInput: AudioInput, @unchecked Sendable {
     public func start(into channel: CaptureChannel, log: @escaping LogSink) throws(InputError) {
         self.channel = channel
         channel.state = .waiting
+        JACKLog.route(to: log)
         // A server that answers now must accept the configuration; one that is absent is waited for.
         if try connect(log: log, firstAttempt: true) == false {
             log(.warning, "no JACK server is running; waiting for one (retrying with back-off)")
@@ -205,7 +206,9 @@ public final class JACKInput: AudioInput, @unchecked Sendable {
         processThread.store(0, ordering: .releasing)
     }
 
-    /// The process callback's body. Real-time safe: no allocation, locks or system calls.
+    /// The process callback's body. Real-time safe: no allocation or locks; handing the period to
+    /// the capture channel wakes the analysis thread with at most one system call (sem_post's futex
+    /// wake), which never blocks.
     fileprivate func process(frames: Int) {
         guard let channel else { return }
         if processThread.load(ordering: .relaxed) == 0 { processThread.store(pthread_self(), ordering: .relaxed) }

@@ -11,7 +11,11 @@ import Synchronization
 ///
 /// Stream time is monotonic for the engine's life: when the input reconnects, the gap is added
 /// and a `discontinuity` is reported; when the format changes, a new analyzer is set up (that is
-/// set-up work, so it may allocate). In steady state the loop never allocates, locks or logs.
+/// set-up work, so it may allocate). In steady state the loop never allocates, locks or logs. Its
+/// system calls are the wake-ups: it sleeps on the capture channel's semaphore until samples
+/// arrive, and after each hop signals each consumer's ``WakeSignal`` (sem_post's futex wake,
+/// when that consumer sleeps) and runs its `notify` (the stream server's writes one byte to
+/// libwebsockets' wake-up pipe); neither of those blocks.
 public final class LiveEngine: @unchecked Sendable {
     /// How to set up the analyzer for whatever format the input delivers.
     public struct Settings: Sendable {
@@ -22,8 +26,10 @@ public final class LiveEngine: @unchecked Sendable {
         public var keyProfile: KeyProfile = .temperley
         /// SCHED_FIFO priority for the analysis thread, or nil for normal scheduling.
         public var realtimePriority: Int32? = nil
-        /// Capacity of the capture ring in seconds at 48 kHz stereo.
-        public var ringSeconds = 2.0
+        /// Smallest capacity of the capture ring, in samples with all channels interleaved (the
+        /// ring rounds it up to a power of two). The default, 192,000, is 2 s of 48 kHz stereo;
+        /// the time it holds shrinks as the rate or the channel count grows.
+        public var ringSamples = 192_000
 
         public init() {}
 
@@ -65,13 +71,14 @@ public final class LiveEngine: @unchecked Sendable {
     public init(settings: Settings = Settings(), log: @escaping LogSink) {
         self.settings = settings
         self.log = log
-        capture = CaptureChannel(ringSamples: Int(settings.ringSeconds * 48_000 * 2))
+        capture = CaptureChannel(ringSamples: settings.ringSamples)
     }
 
     deinit { block?.deallocate() }
 
-    /// Adds a consumer; call before ``start()``. `notify` runs on the analysis thread after each
-    /// hop's outputs are queued and must neither block nor allocate.
+    /// Adds a consumer; call before ``start()``. `capacity` counts outputs (frames and events;
+    /// a frame per hop, 100 a second at the usual 10 ms hop), rounded up to a power of two. `notify`
+    /// runs on the analysis thread after each hop's outputs are queued and must neither block nor allocate.
     public func addConsumer(name: String, capacity: Int = 1_024, notify: (@Sendable () -> Void)? = nil) -> OutputQueue {
         precondition(thread == nil, "consumers are added before the engine starts")
         let queue = OutputQueue(name: name, capacity: capacity, notify: notify)

@@ -35,6 +35,7 @@ public struct MIDIClockGenerator: Sendable {
     public private(set) var running = false
     private var session = 0
     private var everStarted = false
+    /// The next pulse's session frame, and the frames between pulses (both fractional).
     private var nextPulse = 0.0
     private var pulsePeriod = 0.0
     /// Pulses since Start (Song Position counts sixteenths of these).

@@ -21,7 +21,8 @@ public final class WakeSignal: @unchecked Sendable {
         semaphore.deallocate()
     }
 
-    /// Real-time safe: never blocks or allocates.
+    /// Real-time safe: no allocation or locks; when no signal is pending it calls sem_post, which
+    /// makes at most one system call (a futex wake, when the waiter sleeps) and never blocks.
     public func signal() {
         if !pending.exchange(true, ordering: .acquiringAndReleasing) { sem_post(semaphore) }
     }

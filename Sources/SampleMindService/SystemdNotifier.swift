@@ -8,7 +8,7 @@ public final class SystemdNotifier {
     private let socket: Int32
     private var address = sockaddr_un()
     private var addressLength: socklen_t = 0
-    /// Half of `$WATCHDOG_USEC`: how often to say WATCHDOG=1, or nil without a watchdog.
+    /// Half of `$WATCHDOG_USEC`, in seconds: how often to say WATCHDOG=1, or nil without a watchdog.
     public let watchdogInterval: Double?
     private var lastStatus = ""
 

@@ -5,7 +5,7 @@ import SampleMindOffline
 /// scores them, and prints the figures beside the peers'. Skips with a message when the corpus
 /// or the scorer's Python is absent (a user's fresh clone has neither).
 enum AccuracyBenchmark {
-    static func run(arguments: BenchArguments) {
+    static func run(arguments: BenchCommand) {
         let manager = FileManager.default
         guard manager.fileExists(atPath: arguments.corpus) else {
             print("Accuracy: skipped — no corpus at \(arguments.corpus) (it lives in ../shared beside the repository).")

@@ -7,12 +7,13 @@ import Synchronization
 /// JACK time (µs, CLOCK_MONOTONIC_RAW) of each click's first sample, and notes the JACK time of
 /// every MIDI note-on arriving at its MIDI input (aubio's onsets).
 final class ClickClient: @unchecked Sendable {
-    static let capacity = 4_096
-    let client: OpaquePointer
+    /// Most clicks noted, and most note-ons noted.
+    static let maximumEvents = 4_096
+    private let jack: BenchJACKClient
     private let output: OpaquePointer
     private let midiInput: OpaquePointer
-    let clickTimes = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
-    let noteTimes = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+    let clickTimes = UnsafeMutablePointer<UInt64>.allocate(capacity: maximumEvents)
+    let noteTimes = UnsafeMutablePointer<UInt64>.allocate(capacity: maximumEvents)
     let clickCount = Atomic<Int>(0)
     let noteCount = Atomic<Int>(0)
     private let clickSound: UnsafeMutablePointer<Float>
@@ -23,32 +24,33 @@ final class ClickClient: @unchecked Sendable {
     let running = Atomic<Bool>(false)
 
     init?(name: String, sampleRate: Double) {
-        guard let opened = openBenchJACKClient(name: name, midiInputName: "midi_in") else { return nil }
-        (client, output, midiInput) = opened
+        guard let jack = BenchJACKClient(name: name), let output = jack.register("out", .audioOutput),
+              let midiInput = jack.register("midi_in", .midiInput) else { return nil }
+        (self.jack, self.output, self.midiInput) = (jack, output, midiInput)
         let click = Percussion.clicks(bpm: 60, seconds: 0.6, sampleRate: sampleRate, beatsPerBar: 1000, startSeconds: 0)
         clickLength = Int(0.03 * sampleRate)
         clickSound = .allocate(capacity: clickLength)
         for i in 0..<clickLength { clickSound[i] = click.samples[i] }
         // Clicks 0.5–0.6 s apart, varied so that nothing can lock onto their phase.
         var random = SplitMix64(seed: 99)
-        intervals = .allocate(capacity: Self.capacity)
-        for i in 0..<Self.capacity { intervals[i] = Int(sampleRate * (0.5 + 0.1 * Double(random.nextSignedUnit() + 1) / 2)) }
-        jack_set_process_callback(client, clickProcess, Unmanaged.passUnretained(self).toOpaque())
-        guard jack_activate(client) == 0 else { return nil }
-        nextClickFrame = jack_frame_time(client) + UInt32(sampleRate)
+        intervals = .allocate(capacity: Self.maximumEvents)
+        for i in 0..<Self.maximumEvents { intervals[i] = Int(sampleRate * (0.5 + 0.1 * Double(random.nextSignedUnit() + 1) / 2)) }
+        nextClickFrame = jack_frame_time(jack.client) + UInt32(sampleRate)
+        guard jack.activate(process: clickProcess, context: Unmanaged.passUnretained(self).toOpaque()) else { return nil }
     }
 
     deinit {
-        jack_client_close(client)
+        jack.close()
         clickTimes.deallocate()
         noteTimes.deallocate()
         clickSound.deallocate()
         intervals.deallocate()
     }
 
-    func connect(_ source: String, _ destination: String) -> Bool { jack_connect(client, source, destination) == 0 }
+    func connect(_ source: String, _ destination: String) -> Bool { jack.connect(source, destination) }
 
     fileprivate func process(_ frames: UInt32) {
+        let client = jack.client
         let cycleStart = jack_last_frame_time(client)
         let out = jack_port_get_buffer(output, frames).assumingMemoryBound(to: Float.self)
         let generating = running.load(ordering: .relaxed)
@@ -56,7 +58,7 @@ final class ClickClient: @unchecked Sendable {
             let frame = cycleStart &+ UInt32(i)
             if generating, frame == nextClickFrame {
                 let count = clickCount.load(ordering: .relaxed)
-                if count < Self.capacity {
+                if count < Self.maximumEvents {
                     clickTimes[count] = jack_frames_to_time(client, frame)
                     nextClickFrame = frame &+ UInt32(intervals[count])
                     clickCount.store(count + 1, ordering: .releasing)
@@ -75,7 +77,7 @@ final class ClickClient: @unchecked Sendable {
             guard jack_midi_event_get(&event, midi, index) == 0, event.size >= 3, let data = event.buffer else { continue }
             guard data[0] & 0xF0 == 0x90, data[2] > 0 else { continue }
             let count = noteCount.load(ordering: .relaxed)
-            guard count < Self.capacity else { continue }
+            guard count < Self.maximumEvents else { continue }
             noteTimes[count] = jack_frames_to_time(client, cycleStart &+ event.time)
             noteCount.store(count + 1, ordering: .releasing)
         }

@@ -19,6 +19,8 @@ final class JACKDummy {
         wait.executableURL = URL(fileURLWithPath: "/usr/bin/jack_wait")
         wait.arguments = ["-s", name, "-w", "-t", "10"]
         wait.standardOutput = FileHandle.nullDevice
+        // jack_wait's libjack complains on standard error until the server answers.
+        wait.standardError = FileHandle.nullDevice
         guard (try? wait.run()) != nil else { return nil }
         wait.waitUntilExit()
         guard wait.terminationStatus == 0 else {

@@ -102,40 +102,39 @@ enum MIDIClockBenchmark {
 /// the frame it began at, and notes the frame of every MIDI clock pulse and transport message on
 /// its MIDI input. Frames are JACK's own frame counter, so audio and clock share one time base.
 final class MIDIProbe: @unchecked Sendable {
-    static let capacity = 200_000
-    let client: OpaquePointer
+    /// Most clock pulses noted (over an hour of clock at 132 BPM), and most transport messages noted.
+    static let maximumPulses = 200_000
+    static let maximumTransportMessages = 64
+    private let jack: BenchJACKClient
     private let output: OpaquePointer
     private let input: OpaquePointer
     private let samples: [Float]
     private var position = 0
     let playing = Atomic<Bool>(false)
     let playStartFrame = Atomic<Int>(0)
-    let pulses = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+    let pulses = UnsafeMutablePointer<Int>.allocate(capacity: maximumPulses)
     let pulseCount = Atomic<Int>(0)
-    let transport = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+    let transport = UnsafeMutablePointer<Int>.allocate(capacity: maximumTransportMessages)
     let transportCount = Atomic<Int>(0)
 
     init?(samples: [Float]) {
-        guard let opened = openBenchJACKClient(name: "samplemind-probe", midiInputName: "clock_in") else { return nil }
-        (client, output, input) = opened
+        guard let jack = BenchJACKClient(name: "samplemind-probe"), let output = jack.register("out", .audioOutput),
+              let input = jack.register("clock_in", .midiInput) else { return nil }
+        (self.jack, self.output, self.input) = (jack, output, input)
         self.samples = samples
-        jack_set_process_callback(client, probeProcess, Unmanaged.passUnretained(self).toOpaque())
-        guard jack_activate(client) == 0 else { return nil }
+        guard jack.activate(process: probeProcess, context: Unmanaged.passUnretained(self).toOpaque()) else { return nil }
     }
 
     deinit {
-        jack_client_close(client)
+        jack.close()
         pulses.deallocate()
         transport.deallocate()
     }
 
-    func connect(_ source: String, _ destination: String) -> Bool {
-        let result = jack_connect(client, source, destination)
-        return result == 0 || result == EEXIST
-    }
+    func connect(_ source: String, _ destination: String) -> Bool { jack.connect(source, destination) }
 
     fileprivate func process(_ frames: UInt32) {
-        let cycleStart = Int(jack_last_frame_time(client))
+        let cycleStart = Int(jack_last_frame_time(jack.client))
         let out = jack_port_get_buffer(output, frames).assumingMemoryBound(to: Float.self)
         if playing.load(ordering: .relaxed), position == 0 { playStartFrame.store(cycleStart, ordering: .releasing) }
         for i in 0..<Int(frames) {
@@ -153,12 +152,12 @@ final class MIDIProbe: @unchecked Sendable {
             let frame = cycleStart + Int(event.time)
             if data[0] == 0xF8 {
                 let count = pulseCount.load(ordering: .relaxed)
-                guard count < Self.capacity else { continue }
+                guard count < Self.maximumPulses else { continue }
                 pulses[count] = frame
                 pulseCount.store(count + 1, ordering: .releasing)
             } else if data[0] == 0xFA || data[0] == 0xFB {
                 let count = transportCount.load(ordering: .relaxed)
-                guard count < 64 else { continue }
+                guard count < Self.maximumTransportMessages else { continue }
                 transport[count] = frame
                 transportCount.store(count + 1, ordering: .releasing)
             }

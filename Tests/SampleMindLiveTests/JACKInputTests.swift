@@ -100,6 +100,36 @@ final class JACKInputTests: XCTestCase {
         jack.stop()
     }
 
+    func testServe_whenNoJACKServerRuns_logsOnlyItsOwnLinesAndLibjacksAtDebugLevel() throws {
+        for input in ["auto", "jack"] {
+            for format in ["text", "json"] {
+                // A server name of its own, so no real server is found; standard input is not a terminal.
+                let daemon = track(try ChildProcess(
+                    SampleMindBinary.url.path,
+                    ["serve", "--input", input, "--no-storage", "--port", "0", "--realtime-priority", "0",
+                     "--log-format", format, "--log-level", "debug"],
+                    environment: ["JACK_DEFAULT_SERVER": "smtest-none-\(getpid())-\(input)-\(format)"],
+                    label: "daemon-\(input)-\(format)", in: scratch))
+                XCTAssertTrue(daemon.waitFor("listening on http://", timeout: 10), daemon.errors)
+                // Back-off retries at 0.5, 1 and 2 s each make libjack complain again.
+                Thread.sleep(forTimeInterval: 2.5)
+                XCTAssertNotNil(daemon.stop(signal: SIGTERM))
+                XCTAssertEqual(daemon.process.terminationStatus, 0)
+                let lines = daemon.errors.split(separator: "\n")
+                XCTAssertTrue(lines.contains { $0.contains("libjack: Cannot connect to server") },
+                              "libjack's messages reach the log at debug level (\(input), \(format)): \(daemon.errors)")
+                for line in lines {
+                    if format == "json" {
+                        let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                        XCTAssertNotNil(object?["message"] as? String, "a JSON log line (\(input)): \(line)")
+                    } else {
+                        XCTAssertTrue(line.hasPrefix("samplemind: "), "a line of our own (\(input)): \(line)")
+                    }
+                }
+            }
+        }
+    }
+
     func testServe_whenConnectPatternMatchesNothing_saysWhatToFixAndExits() throws {
         let jack = try JACKServer(in: scratch)
         server = jack

@@ -1,7 +1,8 @@
 import Foundation
 import Glibc
 
-/// Runs the built `samplemind` executable and captures what it printed.
+/// Runs the built `samplemind` executable (or the benchmark, `samplemind-bench`) and captures
+/// what it printed.
 public struct SampleMindBinary {
     public struct Outcome {
         public var status: Int32
@@ -19,11 +20,14 @@ public struct SampleMindBinary {
         return products.appendingPathComponent("samplemind")
     }
 
-    /// Runs `samplemind` with `arguments`; a run that lasts over `timeout` seconds is killed, so a
-    /// hanging command fails its test instead of stalling the whole suite.
-    public static func run(_ arguments: [String], timeout: Double = 120) throws -> Outcome {
+    /// The benchmark executable, beside `samplemind`.
+    public static var benchURL: URL { url.deletingLastPathComponent().appendingPathComponent("samplemind-bench") }
+
+    /// Runs `samplemind` (or `executable`) with `arguments`; a run that lasts over `timeout` seconds
+    /// is killed, so a hanging command fails its test instead of stalling the whole suite.
+    public static func run(_ arguments: [String], executable: URL = url, timeout: Double = 120) throws -> Outcome {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable
         process.arguments = arguments
         // Anything stored by default goes to a throwaway folder, never the user's data directory.
         process.environment = ProcessInfo.processInfo.environment.merging(
