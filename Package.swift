@@ -109,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "samplemind-bench",
             dependencies: ["SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindStorage",
-                           "SampleMindPerformance", "CJACK", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+                           "SampleMindPerformance", "SampleMindLog", "SampleMindOutputs", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .target(

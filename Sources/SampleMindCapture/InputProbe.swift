@@ -1,3 +1,4 @@
+import SampleMindLog
 import CALSA
 import CJACK
 

@@ -1,3 +1,4 @@
+import SampleMindLog
 import CJACK
 import SampleMindValidation
 import Synchronization

@@ -12,7 +12,7 @@ import SampleMindValidation
 /// device if it opens, else — only from a terminal — SampleMind's demo music; a service started
 /// by systemd waits for JACK instead.
 enum InputChoice {
-    static func make(_ options: LoadedConfiguration, log: LogSink) throws(InputError) -> AudioInput {
+    static func make(_ options: LoadedConfiguration, log: @escaping LogSink) throws(InputError) -> AudioInput {
         let channels = options.integer("input.channels")
         let priority = options.integer("analysis.realtime_priority")
         let jackName = options.string("input.jack.client_name") ?? "samplemind"
@@ -36,7 +36,7 @@ enum InputChoice {
             return try FileInput(path: options.string("input.file.path") ?? "", loop: options.boolean("input.file.loop"),
                                  speed: options.number("input.file.speed"))
         default:
-            if InputProbe.jackServerIsRunning() {
+            if InputProbe.jackServerIsRunning(log: log) {
                 log(.info, "input auto: a JACK server answers; using JACK")
                 return try jack()
             }

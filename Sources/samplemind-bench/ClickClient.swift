@@ -1,5 +1,5 @@
-import CJACK
 import Glibc
+import SampleMindCapture
 import SampleMindSynthesis
 import Synchronization
 
@@ -9,9 +9,9 @@ import Synchronization
 final class ClickClient: @unchecked Sendable {
     /// Most clicks noted, and most note-ons noted.
     static let maximumEvents = 4_096
-    private let jack: BenchJACKClient
-    private let output: OpaquePointer
-    private let midiInput: OpaquePointer
+    private let jack: JACKClient
+    private let output: JACKClient.Port
+    private let midiInput: JACKClient.Port
     let clickTimes = UnsafeMutablePointer<UInt64>.allocate(capacity: maximumEvents)
     let noteTimes = UnsafeMutablePointer<UInt64>.allocate(capacity: maximumEvents)
     let clickCount = Atomic<Int>(0)
@@ -24,7 +24,7 @@ final class ClickClient: @unchecked Sendable {
     let running = Atomic<Bool>(false)
 
     init?(name: String, sampleRate: Double) {
-        guard let jack = BenchJACKClient(name: name), let output = jack.register("out", .audioOutput),
+        guard let jack = JACKClient(name: name), let output = jack.register("out", .audioOutput),
               let midiInput = jack.register("midi_in", .midiInput) else { return nil }
         (self.jack, self.output, self.midiInput) = (jack, output, midiInput)
         let click = Percussion.clicks(bpm: 60, seconds: 0.6, sampleRate: sampleRate, beatsPerBar: 1000, startSeconds: 0)
@@ -35,7 +35,7 @@ final class ClickClient: @unchecked Sendable {
         var random = SplitMix64(seed: 99)
         intervals = .allocate(capacity: Self.maximumEvents)
         for i in 0..<Self.maximumEvents { intervals[i] = Int(sampleRate * (0.5 + 0.1 * Double(random.nextSignedUnit() + 1) / 2)) }
-        nextClickFrame = jack_frame_time(jack.client) + UInt32(sampleRate)
+        nextClickFrame = jack.frameTime &+ UInt32(sampleRate)
         guard jack.activate(process: clickProcess, context: Unmanaged.passUnretained(self).toOpaque()) else { return nil }
     }
 
@@ -50,16 +50,15 @@ final class ClickClient: @unchecked Sendable {
     func connect(_ source: String, _ destination: String) -> Bool { jack.connect(source, destination) }
 
     fileprivate func process(_ frames: UInt32) {
-        let client = jack.client
-        let cycleStart = jack_last_frame_time(client)
-        let out = jack_port_get_buffer(output, frames).assumingMemoryBound(to: Float.self)
+        let cycleStart = jack.lastFrameTime
+        let out = jack.audioBuffer(output, frames: frames)
         let generating = running.load(ordering: .relaxed)
         for i in 0..<Int(frames) {
             let frame = cycleStart &+ UInt32(i)
             if generating, frame == nextClickFrame {
                 let count = clickCount.load(ordering: .relaxed)
                 if count < Self.maximumEvents {
-                    clickTimes[count] = jack_frames_to_time(client, frame)
+                    clickTimes[count] = jack.microseconds(atFrame: frame)
                     nextClickFrame = frame &+ UInt32(intervals[count])
                     clickCount.store(count + 1, ordering: .releasing)
                     clickPosition = 0
@@ -70,21 +69,17 @@ final class ClickClient: @unchecked Sendable {
             out[i] = clickPosition < clickLength ? clickSound[clickPosition] : 0
             if clickPosition < clickLength { clickPosition += 1 }
         }
-        let midi = jack_port_get_buffer(midiInput, frames)
-        let events = jack_midi_get_event_count(midi)
-        for index in 0..<events {
-            var event = jack_midi_event_t()
-            guard jack_midi_event_get(&event, midi, index) == 0, event.size >= 3, let data = event.buffer else { continue }
-            guard data[0] & 0xF0 == 0x90, data[2] > 0 else { continue }
+        jack.forEachMIDIEvent(midiInput, frames: frames) { time, data in
+            guard data.count >= 3, data[0] & 0xF0 == 0x90, data[2] > 0 else { return }
             let count = noteCount.load(ordering: .relaxed)
-            guard count < Self.maximumEvents else { continue }
-            noteTimes[count] = jack_frames_to_time(client, cycleStart &+ event.time)
+            guard count < Self.maximumEvents else { return }
+            noteTimes[count] = jack.microseconds(atFrame: cycleStart &+ time)
             noteCount.store(count + 1, ordering: .releasing)
         }
     }
 }
 
-private func clickProcess(_ frames: jack_nframes_t, _ arg: UnsafeMutableRawPointer?) -> Int32 {
+private func clickProcess(_ frames: UInt32, _ arg: UnsafeMutableRawPointer?) -> Int32 {
     Unmanaged<ClickClient>.fromOpaque(arg!).takeUnretainedValue().process(frames)
     return 0
 }

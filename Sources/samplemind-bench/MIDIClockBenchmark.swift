@@ -1,6 +1,6 @@
-import CJACK
 import Foundation
 import Glibc
+import SampleMindCapture
 import SampleMindSynthesis
 import Synchronization
 
@@ -105,9 +105,9 @@ final class MIDIProbe: @unchecked Sendable {
     /// Most clock pulses noted (over an hour of clock at 132 BPM), and most transport messages noted.
     static let maximumPulses = 200_000
     static let maximumTransportMessages = 64
-    private let jack: BenchJACKClient
-    private let output: OpaquePointer
-    private let input: OpaquePointer
+    private let jack: JACKClient
+    private let output: JACKClient.Port
+    private let input: JACKClient.Port
     private let samples: [Float]
     private var position = 0
     let playing = Atomic<Bool>(false)
@@ -118,7 +118,7 @@ final class MIDIProbe: @unchecked Sendable {
     let transportCount = Atomic<Int>(0)
 
     init?(samples: [Float]) {
-        guard let jack = BenchJACKClient(name: "samplemind-probe"), let output = jack.register("out", .audioOutput),
+        guard let jack = JACKClient(name: "samplemind-probe"), let output = jack.register("out", .audioOutput),
               let input = jack.register("clock_in", .midiInput) else { return nil }
         (self.jack, self.output, self.input) = (jack, output, input)
         self.samples = samples
@@ -134,8 +134,8 @@ final class MIDIProbe: @unchecked Sendable {
     func connect(_ source: String, _ destination: String) -> Bool { jack.connect(source, destination) }
 
     fileprivate func process(_ frames: UInt32) {
-        let cycleStart = Int(jack_last_frame_time(jack.client))
-        let out = jack_port_get_buffer(output, frames).assumingMemoryBound(to: Float.self)
+        let cycleStart = Int(jack.lastFrameTime)
+        let out = jack.audioBuffer(output, frames: frames)
         if playing.load(ordering: .relaxed), position == 0 { playStartFrame.store(cycleStart, ordering: .releasing) }
         for i in 0..<Int(frames) {
             if playing.load(ordering: .relaxed), position < samples.count {
@@ -145,19 +145,17 @@ final class MIDIProbe: @unchecked Sendable {
                 out[i] = 0
             }
         }
-        let midi = jack_port_get_buffer(input, frames)
-        for index in 0..<jack_midi_get_event_count(midi) {
-            var event = jack_midi_event_t()
-            guard jack_midi_event_get(&event, midi, index) == 0, event.size >= 1, let data = event.buffer else { continue }
-            let frame = cycleStart + Int(event.time)
-            if data[0] == 0xF8 {
+        jack.forEachMIDIEvent(input, frames: frames) { time, data in
+            guard let status = data.first else { return }
+            let frame = cycleStart + Int(time)
+            if status == 0xF8 {
                 let count = pulseCount.load(ordering: .relaxed)
-                guard count < Self.maximumPulses else { continue }
+                guard count < Self.maximumPulses else { return }
                 pulses[count] = frame
                 pulseCount.store(count + 1, ordering: .releasing)
-            } else if data[0] == 0xFA || data[0] == 0xFB {
+            } else if status == 0xFA || status == 0xFB {
                 let count = transportCount.load(ordering: .relaxed)
-                guard count < Self.maximumTransportMessages else { continue }
+                guard count < Self.maximumTransportMessages else { return }
                 transport[count] = frame
                 transportCount.store(count + 1, ordering: .releasing)
             }
@@ -165,7 +163,7 @@ final class MIDIProbe: @unchecked Sendable {
     }
 }
 
-private func probeProcess(_ frames: jack_nframes_t, _ arg: UnsafeMutableRawPointer?) -> Int32 {
+private func probeProcess(_ frames: UInt32, _ arg: UnsafeMutableRawPointer?) -> Int32 {
     Unmanaged<MIDIProbe>.fromOpaque(arg!).takeUnretainedValue().process(frames)
     return 0
 }

@@ -1,5 +1,4 @@
 import SampleMindLog
-import CJACK
 import Foundation
 import Glibc
 import SampleMindAnalysis
@@ -83,12 +82,12 @@ enum OnsetLatencyBenchmark {
         while Date() < end {
             _ = queue.wake.wait(timeout: 0.01)
             while let output = queue.pop() {
-                if case .event(.onset, _) = output { ours.append(jack_get_time()) }
+                if case .event(.onset, _) = output { ours.append(JACKClient.currentMicroseconds) }
             }
         }
         clicks.running.store(false, ordering: .releasing)
         Thread.sleep(forTimeInterval: 0.3)
-        while let output = queue.pop() { if case .event(.onset, _) = output { ours.append(jack_get_time()) } }
+        while let output = queue.pop() { if case .event(.onset, _) = output { ours.append(JACKClient.currentMicroseconds) } }
         let clickTimes = (0..<clicks.clickCount.load(ordering: .acquiring)).map { clicks.clickTimes[$0] }
         let aubio = (0..<clicks.noteCount.load(ordering: .acquiring)).map { clicks.noteTimes[$0] }
         print("  hop \(hop) (\(clickTimes.count) clicks)")
