@@ -40,6 +40,8 @@ let package = Package(
         .target(name: "SampleMindValidation"),
         // Signal processing building blocks: FFT, windows, filter banks.
         .target(name: "SampleMindDSP", dependencies: ["CFFTW"], swiftSettings: realTimeSettings),
+        // Small causal networks run frame by frame on the analysis thread, loaded from a weight file.
+        .target(name: "SampleMindInference", dependencies: ["SampleMindValidation"], swiftSettings: realTimeSettings),
         // The causal, block-wise analyzer and its trackers. Never imports I/O, streaming or storage.
         .target(name: "SampleMindAnalysis", dependencies: ["SampleMindDSP", "CEbur128"], swiftSettings: realTimeSettings),
         // Lock-free hand-over between threads: sample rings, queues, wake-ups, real-time threads.
@@ -120,6 +122,11 @@ let package = Package(
         .testTarget(name: "SampleMindDSPTests", dependencies: ["SampleMindDSP", "SampleMindTestSupport"]),
         .testTarget(name: "SampleMindValidationTests", dependencies: ["SampleMindValidation"]),
         .testTarget(name: "SampleMindDaemonTests", dependencies: ["SampleMindDaemon"]),
+        .testTarget(
+            name: "SampleMindInferenceTests",
+            dependencies: ["SampleMindInference", "SampleMindTestSupport", "SampleMindValidation"],
+            exclude: ["reference_vectors.py"]
+        ),
         .testTarget(
             name: "SampleMindAnalysisTests",
             dependencies: ["SampleMindAnalysis", "SampleMindSynthesis", "SampleMindTestSupport"]
