@@ -64,7 +64,7 @@ let package = Package(
         // SQLite storage of sessions and segments (a thin layer over the C API; bound parameters only).
         .target(
             name: "SampleMindStorage",
-            dependencies: ["CSQLite", "SampleMindAnalysis", "SampleMindEngine", "SampleMindRealtime", "SampleMindValidation"]
+            dependencies: ["CSQLite", "SampleMindAnalysis", "SampleMindEngine", "SampleMindProtocol", "SampleMindRealtime", "SampleMindValidation"]
         ),
         // Running as a service: systemd notification and watchdog.
         .target(name: "SampleMindService"),
@@ -72,7 +72,9 @@ let package = Package(
         .target(name: "SampleMindAudioFile", dependencies: ["CSndFile", "SampleMindValidation"]),
         // The project's own test and demo signals: clicks, drum patterns, chord progressions.
         .target(name: "SampleMindSynthesis"),
-        // The JSON shapes of frames and events, shared by the command line and the stream.
+        // The wire protocol: every message the stream sends, the segments' JSON and the stage controls'
+        // names, shared by the command line, the stream and the HTTP API. Never imports streaming,
+        // storage or the engine.
         .target(name: "SampleMindProtocol", dependencies: ["SampleMindAnalysis", "SampleMindValidation"]),
         // Running the analyzer over a whole file and reporting what it emitted.
         .target(name: "SampleMindOffline", dependencies: ["SampleMindAnalysis", "SampleMindAudioFile", "SampleMindRealtime", "SampleMindValidation"]),
@@ -104,6 +106,10 @@ let package = Package(
         ),
         .testTarget(name: "SampleMindDSPTests", dependencies: ["SampleMindDSP", "SampleMindTestSupport"]),
         .testTarget(name: "SampleMindValidationTests", dependencies: ["SampleMindValidation"]),
+        .testTarget(
+            name: "SampleMindProtocolTests",
+            dependencies: ["SampleMindProtocol", "SampleMindAnalysis", "SampleMindStorage", "SampleMindSynthesis", "SampleMindTestSupport"]
+        ),
         .testTarget(
             name: "SampleMindAnalysisTests",
             dependencies: ["SampleMindAnalysis", "SampleMindSynthesis", "SampleMindTestSupport"]

@@ -32,16 +32,9 @@ enum SegmentStorage {
         let retention = Retention(maximumAgeSeconds: options.number("storage.retention_days") * 86_400,
                                   maximumBytes: Int(options.number("storage.max_size_mb") * 1_048_576))
         let writer = StorageWriter(store: store, path: path, session: session, queue: queue, segmenter: segmenter, retention: retention,
-                                   announce: { segment in server()?.broadcast(eventJSON: json(segment)) },
+                                   announce: { segment in server()?.broadcast(eventJSON: SegmentJSON.event(segment)) },
                                    log: { log(.warning, $0) })
         log(.info, "storing segments in \(PrintableText.escaped(path)) (session \(session))")
         return writer
-    }
-
-    /// `{"type":"segment",…}` for the stream: `t` and `wall_clock` are the segment's end; the rest
-    /// is the segment as /v1/segments lists it.
-    static func json(_ segment: Segment) -> String {
-        "{\"type\":\"segment\",\"t\":\(FrameJSON.rounded(segment.endSeconds, 4)),\"wall_clock\":\(FrameJSON.rounded(segment.endWallClock, 4)),"
-            + SegmentAPI.json(segment, detail: false).dropFirst()
     }
 }
