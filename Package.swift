@@ -102,7 +102,8 @@ let package = Package(
         .target(
             name: "SampleMindTestSupport",
             dependencies: [.product(name: "MallocInterposerSwift", package: "malloc-interposer")],
-            path: "Tests/SampleMindTestSupport"
+            path: "Tests/SampleMindTestSupport",
+            exclude: ["validate-protocol-messages.py"]
         ),
         .testTarget(name: "SampleMindDSPTests", dependencies: ["SampleMindDSP", "SampleMindTestSupport"]),
         .testTarget(name: "SampleMindValidationTests", dependencies: ["SampleMindValidation"]),
