@@ -74,7 +74,7 @@ let package = Package(
         // SQLite storage of sessions and segments (a thin layer over the C API; bound parameters only).
         .target(
             name: "SampleMindStorage",
-            dependencies: ["CSQLite", "SampleMindAnalysis", "SampleMindOutputs", "SampleMindRealtime", "SampleMindValidation"]
+            dependencies: ["CSQLite", "SampleMindAnalysis", "SampleMindOutputs", "SampleMindProtocol", "SampleMindRealtime", "SampleMindValidation"]
         ),
         // Running as a service: systemd notification and watchdog.
         .target(name: "SampleMindService"),
@@ -82,7 +82,9 @@ let package = Package(
         .target(name: "SampleMindAudioFile", dependencies: ["CSndFile", "SampleMindValidation"]),
         // The project's own test and demo signals: clicks, drum patterns, chord progressions.
         .target(name: "SampleMindSynthesis"),
-        // The JSON shapes of frames and events, shared by the command line and the stream.
+        // The wire protocol: every message the stream sends, the segments' JSON and the stage controls'
+        // names, shared by the command line, the stream and the HTTP API. Never imports streaming,
+        // storage or the engine.
         .target(name: "SampleMindProtocol", dependencies: ["SampleMindAnalysis", "SampleMindValidation"]),
         // Running the analyzer over a whole file and reporting what it emitted.
         .target(name: "SampleMindOffline", dependencies: ["SampleMindAnalysis", "SampleMindAudioFile", "SampleMindRealtime", "SampleMindValidation"]),
@@ -117,7 +119,8 @@ let package = Package(
         .target(
             name: "SampleMindTestSupport",
             dependencies: [.product(name: "MallocInterposerSwift", package: "malloc-interposer")],
-            path: "Tests/SampleMindTestSupport"
+            path: "Tests/SampleMindTestSupport",
+            exclude: ["validate-protocol-messages.py"]
         ),
         .testTarget(name: "SampleMindDSPTests", dependencies: ["SampleMindDSP", "SampleMindTestSupport"]),
         .testTarget(name: "SampleMindValidationTests", dependencies: ["SampleMindValidation"]),
@@ -126,6 +129,10 @@ let package = Package(
             name: "SampleMindInferenceTests",
             dependencies: ["SampleMindInference", "SampleMindTestSupport", "SampleMindValidation"],
             exclude: ["reference_vectors.py"]
+        ),
+        .testTarget(
+            name: "SampleMindProtocolTests",
+            dependencies: ["SampleMindProtocol", "SampleMindAnalysis", "SampleMindStorage", "SampleMindSynthesis", "SampleMindTestSupport"]
         ),
         .testTarget(
             name: "SampleMindAnalysisTests",

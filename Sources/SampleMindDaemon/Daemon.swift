@@ -4,6 +4,7 @@ import Foundation
 import SampleMindCapture
 import SampleMindConfiguration
 import SampleMindEngine
+import SampleMindProtocol
 import SampleMindRealtime
 import SampleMindService
 import SampleMindStreaming
@@ -67,7 +68,7 @@ public final class Daemon {
         var storage: StorageService?
         if options.boolean("storage.enabled") {
             let made = StorageService(options, environment: environment, engine: engine, inputDescription: source.description,
-                                      announce: { box.server?.broadcast(eventJSON: StorageService.eventJSON($0)) }, log: log)
+                                      announce: { box.server?.broadcast(eventJSON: SegmentJSON.event($0)) }, log: log)
             storage = made
             group.add(made)
         }

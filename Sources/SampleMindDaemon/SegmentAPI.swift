@@ -52,7 +52,7 @@ public final class SegmentAPI: HTTPAPI, @unchecked Sendable {
                 guard let segment = try store.segments(filter, limit: 1).first else {
                     return (404, "{\"error\":\"not_found\",\"message\":\"no segment \(id)\"}")
                 }
-                return (200, Self.json(segment, detail: true))
+                return (200, SegmentJSON.encode(segment, detail: true))
             case ("segments", 4) where parts[3] == "similar":
                 guard let id = CheckedNumber.wholeNumber(parsing: parts[2], in: 1...Int.max).map(Int64.init) else {
                     throw Refusal("the segment id must be a positive whole number")
@@ -62,15 +62,15 @@ public final class SegmentAPI: HTTPAPI, @unchecked Sendable {
                 guard let found = index.nearest(to: id, k: k) else {
                     return (404, "{\"error\":\"not_found\",\"message\":\"no segment \(id)\"}")
                 }
-                let items = found.map { "{\"id\":\($0.id),\"distance\":\(FrameJSON.rounded(Double($0.distance), 4))}" }
+                let items = found.map { "{\"id\":\($0.id),\"distance\":\(JSONText.rounded(Double($0.distance), 4))}" }
                 return (200, "{\"segment\":\(id),\"similar\":[" + items.joined(separator: ",") + "]}")
             default:
                 return nil
             }
         } catch let refusal as Refusal {
-            return (400, "{\"error\":\"bad_request\",\"message\":\(FrameJSON.quoted(refusal.message))}")
+            return (400, "{\"error\":\"bad_request\",\"message\":\(JSONText.quoted(refusal.message))}")
         } catch {
-            return (503, "{\"error\":\"storage_unavailable\",\"message\":\(FrameJSON.quoted("\(error)"))}")
+            return (503, "{\"error\":\"storage_unavailable\",\"message\":\(JSONText.quoted("\(error)"))}")
         }
     }
 
@@ -104,7 +104,7 @@ public final class SegmentAPI: HTTPAPI, @unchecked Sendable {
         }
         let found = try store.segments(filter, after: after, limit: limit)
         let next = found.count == limit ? found.last.map { "\"s\($0.id)\"" } ?? "null" : "null"
-        return (200, "{\"segments\":[" + found.map { Self.json($0, detail: false) }.joined(separator: ",") + "],\"next_cursor\":\(next)}")
+        return (200, "{\"segments\":[" + found.map { SegmentJSON.encode($0, detail: false) }.joined(separator: ",") + "],\"next_cursor\":\(next)}")
     }
 
     private func integer(_ text: String?, name: String, range: ClosedRange<Int>) throws -> Int? {
@@ -124,26 +124,6 @@ public final class SegmentAPI: HTTPAPI, @unchecked Sendable {
     }
 
     static func json(_ session: SegmentStore.Session) -> String {
-        "{\"id\":\(session.id),\"started_wall\":\(FrameJSON.rounded(session.startedWallClock, 3)),\"input\":\(FrameJSON.quoted(session.input))}"
-    }
-
-    /// A segment; `detail` adds the timbre means, chroma and MFCC.
-    public static func json(_ segment: Segment, detail: Bool) -> String {
-        func number(_ value: Double?, _ digits: Int = 2) -> String { value.map { FrameJSON.rounded($0, digits) } ?? "null" }
-        var out = "{\"id\":\(segment.id),\"session\":\(segment.sessionID),\"start_t\":\(number(segment.startSeconds, 3))"
-        out += ",\"end_t\":\(number(segment.endSeconds, 3)),\"start_wall\":\(number(segment.startWallClock, 3))"
-        out += ",\"end_wall\":\(number(segment.endWallClock, 3)),\"tempo_bpm\":\(number(segment.tempoBPM))"
-        out += ",\"tempo_confidence\":\(number(segment.tempoConfidence, 3)),\"beat_count\":\(segment.beatCount)"
-        out += ",\"key\":" + (segment.key.map(FrameJSON.quoted) ?? "null") + ",\"key_confidence\":\(number(segment.keyConfidence, 3))"
-        out += ",\"loudness_lufs\":\(number(segment.loudnessLUFS)),\"loudness_range_lu\":\(number(segment.loudnessRangeLU))"
-        out += ",\"peak_dbfs\":\(number(segment.peakDBFS)),\"onset_rate\":\(number(segment.onsetRate))"
-        out += ",\"close_reason\":\"\(segment.closeReason.rawValue)\""
-        if detail {
-            out += ",\"centroid_hz\":\(number(segment.centroidHz, 1)),\"rolloff_hz\":\(number(segment.rolloffHz, 1))"
-            out += ",\"flatness\":\(number(segment.flatness, 4))"
-            out += ",\"chroma\":[" + segment.chroma.map { FrameJSON.rounded($0, 3) }.joined(separator: ",") + "]"
-            out += ",\"mfcc\":[" + segment.mfcc.map { FrameJSON.rounded($0, 2) }.joined(separator: ",") + "]"
-        }
-        return out + "}"
+        "{\"id\":\(session.id),\"started_wall\":\(JSONText.rounded(session.startedWallClock, 3)),\"input\":\(JSONText.quoted(session.input))}"
     }
 }

@@ -34,13 +34,6 @@ final class StorageService: DaemonService {
         self.log = log
     }
 
-    /// `{"type":"segment",…}` for the stream: `t` and `wall_clock` are the segment's end; the rest
-    /// is the segment as /v1/segments lists it.
-    static func eventJSON(_ segment: Segment) -> String {
-        "{\"type\":\"segment\",\"t\":\(FrameJSON.rounded(segment.endSeconds, 4)),\"wall_clock\":\(FrameJSON.rounded(segment.endWallClock, 4)),"
-            + SegmentAPI.json(segment, detail: false).dropFirst()
-    }
-
     func start() throws {
         let store = try SegmentStore(path: path)
         let session = try store.startSession(wallClock: Date().timeIntervalSince1970, input: inputDescription, sampleRate: nil,

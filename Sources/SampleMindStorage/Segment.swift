@@ -1,4 +1,5 @@
 import SampleMindAnalysis
+import SampleMindProtocol
 
 /// One stretch of music, as stored.
 public struct Segment: Sendable, Equatable {
@@ -57,3 +58,5 @@ public struct Segment: Sendable, Equatable {
 
     public var durationSeconds: Double { endSeconds - startSeconds }
 }
+
+extension Segment: StoredSegment {}

@@ -2,48 +2,6 @@ import Foundation
 import SampleMindAnalysis
 import SampleMindProtocol
 
-/// The features a client can subscribe to; each adds its fields to `frame` messages.
-public enum Feature: String, CaseIterable, Sendable, Hashable {
-    /// peak_dbfs, rms_dbfs
-    case levels
-    /// lufs_momentary, lufs_short_term, lufs_integrated
-    case loudness
-    /// centroid_hz, rolloff_hz, flatness, flux
-    case spectral
-    /// spectrum_db (96 log-frequency bands), or a binary message when asked for
-    case spectrum
-    case chroma
-    case mfcc
-    /// tempo_confidence, key_confidence, tuning_cents (tempo_bpm and key are always there)
-    case tracking
-
-    public static let defaults: Set<Feature> = [.levels, .loudness, .spectral, .tracking]
-
-    /// The frame fields this feature adds.
-    var fields: FrameFields {
-        switch self {
-        case .levels: return .levels
-        case .loudness: return .loudness
-        case .spectral: return .spectral
-        case .spectrum: return .spectrum
-        case .chroma: return .chroma
-        case .mfcc: return .mfcc
-        case .tracking: return .tracking
-        }
-    }
-}
-
-/// What a client asked for, after validation.
-public struct Subscription: Sendable, Equatable {
-    public static let frameRates: ClosedRange<Double> = 1...120
-    public var features: Set<Feature> = Feature.defaults
-    public var maximumFramesPerSecond = 30.0
-    /// Spectrum as binary Float32 messages instead of a JSON array.
-    public var binarySpectrum = false
-
-    public init() {}
-}
-
 /// A message from a client, or why it was refused.
 public enum ClientMessage: Sendable, Equatable {
     case subscribe(Subscription)

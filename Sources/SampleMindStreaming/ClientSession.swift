@@ -1,4 +1,5 @@
 import SampleMindAnalysis
+import SampleMindProtocol
 
 /// One WebSocket subscriber, owned by the network thread.
 final class ClientSession {

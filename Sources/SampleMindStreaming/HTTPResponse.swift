@@ -12,6 +12,6 @@ struct HTTPResponse {
     }
 
     static func error(_ status: UInt32, code: String, message: String, headers: [(String, String)] = []) -> HTTPResponse {
-        json(status, "{\"error\":\(FrameJSON.quoted(code)),\"message\":\(FrameJSON.quoted(message))}", headers: headers)
+        json(status, "{\"error\":\(JSONText.quoted(code)),\"message\":\(JSONText.quoted(message))}", headers: headers)
     }
 }

@@ -15,9 +15,6 @@ import Synchronization
 /// Threads: everything here runs on the network thread, except ``start()``/``stop()`` and the
 /// wake-ups (`lws_cancel_service`, the only libwebsockets call made from other threads).
 public final class StreamServer: @unchecked Sendable {
-    public static let protocolName = "samplemind.v1"
-    public static let protocolVersion = 1
-
     /// The configuration in force on the network thread (``reload(_:)`` replaces parts of it).
     public internal(set) var configuration: StreamConfiguration
     private let pendingReload = Mutex<StreamConfiguration?>(nil)
@@ -99,7 +96,7 @@ public final class StreamServer: @unchecked Sendable {
         connectionGuard = ConnectionGuard(descriptorLimit: ConnectionGuard.currentDescriptorLimit(), idleSeconds: 15)
         let table = UnsafeMutablePointer<lws_protocols>.allocate(capacity: 2)
         table.initialize(repeating: lws_protocols(), count: 2)
-        table[0].name = cStrings.make(Self.protocolName)
+        table[0].name = cStrings.make(StreamProtocol.subprotocolName)
         table[0].callback = streamServerCallback
         table[0].per_session_data_size = 0
         table[0].rx_buffer_size = max(4_096, configuration.maximumMessageBytes)
@@ -180,7 +177,8 @@ public final class StreamServer: @unchecked Sendable {
     }
 
     /// Sends an event made elsewhere (a stored segment, say) to every subscriber: `json` is one
-    /// object with its `type`, `t` and `wall_clock`; `seq` is put first per client. Any thread.
+    /// object as SampleMindProtocol encodes it, with its `type`, `t` and `wall_clock`; `seq` is put
+    /// first per client. Any thread.
     public func broadcast(eventJSON json: String) {
         pendingBroadcasts.withLock { $0.append(json) }
         wakeUp()
@@ -192,10 +190,7 @@ public final class StreamServer: @unchecked Sendable {
             defer { queued.removeAll() }
             return queued
         }
-        for json in pending {
-            let body = Array(json.utf8.dropFirst())
-            for session in sessions.values where !session.closing { send(body, to: session) }
-        }
+        for json in pending { broadcast(json) }
     }
 
     /// Wakes the network thread; safe from any thread, including the analysis thread (it writes

@@ -159,8 +159,8 @@ extension StreamServer {
         if current.inputState != "running" { reasons.append("input \(current.inputState)") }
         if stalled { reasons.insert("analysis thread stalled (no heartbeat for over 2 s)", at: 0) }
         let state = stalled ? "stalled" : reasons.isEmpty ? "ok" : "degraded"
-        let body = "{\"status\":\(FrameJSON.quoted(state)),\"reasons\":[\(reasons.map(FrameJSON.quoted).joined(separator: ","))],"
-            + "\"input\":\(FrameJSON.quoted(current.inputState)),\"clients\":\(sessions.count),"
+        let body = "{\"status\":\(JSONText.quoted(state)),\"reasons\":[\(reasons.map(JSONText.quoted).joined(separator: ","))],"
+            + "\"input\":\(JSONText.quoted(current.inputState)),\"clients\":\(sessions.count),"
             + "\"counters\":{\"xruns\":\(current.xruns),\"ring_overruns\":\(current.ringOverruns),"
             + "\"analysis_blocks\":\(current.analysisBlocks),\"analysis_heartbeat\":\(current.analysisHeartbeat)}}"
         return .json(stalled ? 503 : 200, body)
@@ -171,17 +171,17 @@ extension StreamServer {
     func statusJSON() -> String {
         let current = status()
         let frame = latestFrame?.frame
-        var out = "{\"version\":\(FrameJSON.quoted(current.version)),\"protocol_version\":\(Self.protocolVersion)"
-        out += ",\"uptime_s\":\(FrameJSON.rounded(MonotonicClock.seconds() - startedAt, 1))"
-        out += ",\"input\":{\"description\":\(FrameJSON.quoted(current.inputDescription)),\"state\":\(FrameJSON.quoted(current.inputState))"
+        var out = "{\"version\":\(JSONText.quoted(current.version)),\"protocol_version\":\(StreamProtocol.version)"
+        out += ",\"uptime_s\":\(JSONText.rounded(MonotonicClock.seconds() - startedAt, 1))"
+        out += ",\"input\":{\"description\":\(JSONText.quoted(current.inputDescription)),\"state\":\(JSONText.quoted(current.inputState))"
         if let format = sessionFormat {
-            out += ",\"sample_rate\":\(FrameJSON.rounded(format.sampleRate, 1)),\"channels\":\(format.channels)"
+            out += ",\"sample_rate\":\(JSONText.rounded(format.sampleRate, 1)),\"channels\":\(format.channels)"
         }
         out += ",\"non_finite_samples\":\(current.nonFiniteSamples)"
-        out += "},\"tempo_bpm\":\(FrameJSON.rounded(frame?.tempoBPM ?? 0)),\"tempo_confidence\":\(FrameJSON.rounded(frame?.tempoConfidence ?? 0, 3))"
-        out += ",\"key\":" + (frame?.key.map { FrameJSON.quoted($0.description) } ?? "null")
-        out += ",\"key_confidence\":\(FrameJSON.rounded(frame?.keyConfidence ?? 0, 3))"
-        out += ",\"t\":\(FrameJSON.rounded(frame?.timeSeconds ?? 0, 3)),\"clients\":\(sessions.count)}"
+        out += "},\"tempo_bpm\":\(JSONText.rounded(frame?.tempoBPM ?? 0)),\"tempo_confidence\":\(JSONText.rounded(frame?.tempoConfidence ?? 0, 3))"
+        out += ",\"key\":" + (frame?.key.map { JSONText.quoted($0.description) } ?? "null")
+        out += ",\"key_confidence\":\(JSONText.rounded(frame?.keyConfidence ?? 0, 3))"
+        out += ",\"t\":\(JSONText.rounded(frame?.timeSeconds ?? 0, 3)),\"clients\":\(sessions.count)}"
         return out
     }
 
@@ -194,7 +194,7 @@ extension StreamServer {
         func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, Double)]) {
             lines.append("# HELP samplemind_\(name) \(help)")
             lines.append("# TYPE samplemind_\(name) \(type)")
-            for (labels, value) in samples { lines.append("samplemind_\(name)\(labels) \(FrameJSON.rounded(value, 9))") }
+            for (labels, value) in samples { lines.append("samplemind_\(name)\(labels) \(JSONText.rounded(value, 9))") }
         }
         metric("xruns_total", "counter", "Input xruns (buffer over- or underruns of the audio device or server).", [("", Double(current.xruns))])
         metric("ring_overruns_total", "counter", "Capture blocks dropped because the analysis fell behind.", [("", Double(current.ringOverruns))])
@@ -225,9 +225,9 @@ extension StreamServer {
                [("", Double(current.nonFiniteSamples))])
         metric("segments_lost_total", "counter", "Segments dropped because the backlog overflowed.", [("", Double(current.segmentsLost))])
         metric("osc_messages_sent_total", "counter", "OSC messages sent, by target.",
-               current.oscTargets.map { ("{target=\(FrameJSON.quoted($0.target))}", Double($0.sent)) })
+               current.oscTargets.map { ("{target=\(JSONText.quoted($0.target))}", Double($0.sent)) })
         metric("osc_send_failures_total", "counter", "OSC messages the network refused (target gone or not listening), by target.",
-               current.oscTargets.map { ("{target=\(FrameJSON.quoted($0.target))}", Double($0.failed)) })
+               current.oscTargets.map { ("{target=\(JSONText.quoted($0.target))}", Double($0.failed)) })
         metric("osc_controls_refused_total", "counter", "Stage controls over OSC that were refused.", [("", Double(current.oscControlsRefused))])
         metric("midi_messages_lost_total", "counter", "MIDI clock messages JACK had no room for.", [("", Double(current.midiMessagesLost))])
         metric("connections_refused_total", "counter", "WebSocket connections refused (token, origin, host, limits).", [("", Double(refusedConnections))])

@@ -54,7 +54,7 @@ extension StreamServer {
         let session = ClientSession(wsi: wsi, peer: peer, now: now, burst: 2 * configuration.messagesPerSecond)
         sessions[Self.key(wsi)] = session
         clientCount.store(sessions.count, ordering: .releasing)
-        send(helloBody(), to: session)
+        send(hello(), to: session)
         return 0
     }
 
@@ -97,32 +97,35 @@ extension StreamServer {
                 return close(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, "message flood")
             }
             if session.refusedForRate == 1 || session.refusedForRate % 50 == 0 {
-                send(errorBody("rate_limited", "more than \(Int(configuration.messagesPerSecond)) messages per second; slow down"), to: session)
+                send(ReplyJSON.error(code: "rate_limited", message: "more than \(Int(configuration.messagesPerSecond)) messages per second; slow down",
+                                     at: messageTime()), to: session)
             }
             return 0
         }
         switch ClientMessage.parse(session.incoming) {
         case .success(.subscribe(let subscription)):
             session.subscription = subscription
-            send(subscribedBody(subscription), to: session)
+            send(ReplyJSON.subscribed(subscription, at: messageTime()), to: session)
         case .success(.ping(let id)):
-            send(pongBody(id: id), to: session)
+            send(ReplyJSON.pong(id: id, at: messageTime()), to: session)
         case .success(.control(let control)):
             guard let controls else {
-                send(errorBody("not_available", "this server takes no stage controls"), to: session)
+                send(ReplyJSON.error(code: "not_available", message: "this server takes no stage controls", at: messageTime()), to: session)
                 break
             }
             switch controls.submit(control) {
-            case .success: send(controlAcknowledgementBody(control), to: session)
-            case .failure(let refusal): send(errorBody(refusal.code, refusal.message), to: session)
+            case .success: send(ReplyJSON.controlAcknowledgement(control, at: messageTime()), to: session)
+            case .failure(let refusal): send(ReplyJSON.error(code: refusal.code, message: refusal.message, at: messageTime()), to: session)
             }
         case .failure(let refusal):
-            send(errorBody(refusal.code, refusal.message), to: session)
+            send(ReplyJSON.error(code: refusal.code, message: refusal.message, at: messageTime()), to: session)
         }
         return 0
     }
 
     /// One write per callback: queued messages first, then the spectrum, then the latest frame.
+    /// Each gets this connection's head (``MessageHead``) here, at write time, so that one encoded
+    /// message, and one frame per feature set, serves every client.
     func writeable(_ wsi: OpaquePointer) -> Int32 {
         guard let session = sessions[Self.key(wsi)] else { return 0 }
         if session.closing {
@@ -131,7 +134,7 @@ extension StreamServer {
         }
         let message: (bytes: [UInt8], binary: Bool, isFrame: Bool)
         if let body = session.dequeue() {
-            message = (splice(body, session), false, false)
+            message = (MessageHead.prefixed(body, sequence: session.sequence + 1), false, false)
         } else if let spectrum = session.pendingBinarySpectrum {
             session.pendingBinarySpectrum = nil
             message = (spectrum, true, false)
@@ -139,9 +142,9 @@ extension StreamServer {
             session.pendingFrame = nil
             let subscription = session.subscription
             let body = frameBody(frame, wall: wall, subscription: subscription)
-            message = (splice(body, session, droppedFrames: true), false, true)
+            message = (MessageHead.prefixed(body, sequence: session.sequence + 1, droppedFrames: session.droppedFrames), false, true)
             if subscription.binarySpectrum, subscription.features.contains(.spectrum) {
-                session.pendingBinarySpectrum = FrameEncoding.binarySpectrum(frame, wallClockSeconds: wall, sequence: session.sequence + 1)
+                session.pendingBinarySpectrum = BinarySpectrum.encode(frame, wallClockSeconds: wall, sequence: session.sequence + 1)
             }
         } else {
             return 0
@@ -163,25 +166,20 @@ extension StreamServer {
         return 0
     }
 
-    /// `{"seq":N,` (and `"dropped_frames":D,` for frames) before a shared body.
-    private func splice(_ body: [UInt8], _ session: ClientSession, droppedFrames: Bool = false) -> [UInt8] {
-        var head = "{\"seq\":\(session.sequence + 1),"
-        if droppedFrames { head += "\"dropped_frames\":\(session.droppedFrames)," }
-        return Array(head.utf8) + body
-    }
-
     private func frameBody(_ frame: FeatureFrame, wall: Double, subscription: Subscription) -> [UInt8] {
         var mask = subscription.features.reduce(0) { $0 | (1 << (Feature.allCases.firstIndex(of: $1) ?? 0)) }
         if subscription.binarySpectrum { mask |= 1 << 16 }
         if frameBodyCache.index == frame.index, let cached = frameBodyCache.bodies[mask] { return cached }
         if frameBodyCache.index != frame.index { frameBodyCache = (frame.index, [:]) }
-        let body = FrameEncoding.body(frame, wallClockSeconds: wall, features: subscription.features,
-                                      spectrumAsJSON: !subscription.binarySpectrum)
+        let body = Array(FrameJSON.encode(frame, wallClockSeconds: wall, fields: FrameFields(subscription)).utf8)
         frameBodyCache.bodies[mask] = body
         return body
     }
 
-    /// Queues a message body (without its `{"seq":N,` head) for one client.
+    /// Queues a message for one client; its head (``MessageHead``) goes on when it is written.
+    func send(_ message: String, to session: ClientSession) { send(Array(message.utf8), to: session) }
+
+    /// The same with the message in UTF-8 already (one array shared by every client it goes to).
     func send(_ body: [UInt8], to session: ClientSession) {
         if !session.hasOutgoing { session.lastProgressAt = MonotonicClock.seconds() }
         session.enqueue(body, limit: configuration.clientQueueLength)

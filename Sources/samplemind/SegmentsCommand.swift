@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SampleMindDaemon
 import SampleMindConfiguration
+import SampleMindProtocol
 import SampleMindStorage
 import SampleMindValidation
 
@@ -61,7 +62,7 @@ struct SegmentsCommand: ParsableCommand {
             guard let segment = try location.open().segments(filter, limit: 1).first else {
                 throw CommandFailure("no segment \(id)")
             }
-            print(SegmentAPI.json(segment, detail: true))
+            print(SegmentJSON.encode(segment, detail: true))
         }
     }
 
@@ -101,7 +102,7 @@ struct SegmentsCommand: ParsableCommand {
                 let page = try store.segments(.init(session: session), after: after, limit: 1_000)
                 for segment in page {
                     if format == .json {
-                        print(SegmentAPI.json(segment, detail: true))
+                        print(SegmentJSON.encode(segment, detail: true))
                     } else {
                         let fields: [String] = [
                             "\(segment.id)", "\(segment.sessionID)", "\(segment.startSeconds)", "\(segment.endSeconds)",
