@@ -123,6 +123,7 @@ let package = Package(
             exclude: ["validate-protocol-messages.py"]
         ),
         .testTarget(name: "SampleMindDSPTests", dependencies: ["SampleMindDSP", "SampleMindTestSupport"]),
+        .testTarget(name: "SampleMindRealtimeTests", dependencies: ["SampleMindRealtime"]),
         .testTarget(name: "SampleMindValidationTests", dependencies: ["SampleMindValidation"]),
         .testTarget(name: "SampleMindDaemonTests", dependencies: ["SampleMindDaemon"]),
         .testTarget(

@@ -18,6 +18,8 @@ public final class JACKInput: AudioInput, @unchecked Sendable {
     public static let clockPortName = "midi_clock"
     /// The beat grid for the MIDI clock, or nil when there is no clock port.
     public let clockSchedule: ClockSchedule?
+    /// The last plan read from ``clockSchedule``; the process callback's alone.
+    private var lastClockPlan: ClockSchedule.Plan?
 
     private let stopFlag = StopFlag()
     private var control: pthread_t?
@@ -245,7 +247,10 @@ public final class JACKInput: AudioInput, @unchecked Sendable {
     private func writeClock(port: OpaquePointer, periodStart: Int, frames: Int) {
         guard let buffer = jack_port_get_buffer(port, jack_nframes_t(frames)) else { return }
         jack_midi_clear_buffer(buffer)
-        let plan = clockSchedule?.read()
+        // A read that overlaps the analysis thread's write gives nil: keep the last plan then, or
+        // the clock would stop (and wait for a downbeat to start again) for a moment's contention.
+        if let fresh = clockSchedule?.read() { lastClockPlan = fresh }
+        let plan = lastClockPlan
         let bytes = midiBytes
         clock.render(periodStart: periodStart, frames: frames, plan: plan.flatMap { $0.session == sessionNumber ? $0 : nil }) { offset, message in
             let encoded = message.bytes

@@ -51,8 +51,9 @@ public final class ClockSchedule: @unchecked Sendable {
         sequence.store(start &+ 1, ordering: .releasing)
     }
 
-    /// Reader side (the audio callback). Real-time safe; nil before the first plan, or in the
-    /// vanishingly rare case that four reads in a row overlapped a write.
+    /// Reader side (the audio callback). Real-time safe; nil before the first plan, and when four
+    /// reads in a row overlapped a write (common when writes come back to back, or when the writer
+    /// is preempted mid-write): the reader should keep using the last plan it read.
     public func read() -> Plan? {
         for _ in 0..<4 {
             let before = sequence.load(ordering: .acquiring)

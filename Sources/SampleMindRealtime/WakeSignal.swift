@@ -28,7 +28,8 @@ public final class WakeSignal: @unchecked Sendable {
     }
 
     /// Waits up to `seconds`; returns true when signalled, false on timeout. The waiter should
-    /// look for work after this returns, either way: a signal after it is seen by the next wait.
+    /// look for work after this returns, either way: work announced before that look is found by
+    /// it, and a signal after it wakes the next wait.
     public func wait(timeout seconds: Double) -> Bool {
         var deadline = timespec()
         clock_gettime(CLOCK_REALTIME, &deadline)
@@ -38,7 +39,12 @@ public final class WakeSignal: @unchecked Sendable {
         while sem_timedwait(semaphore, &deadline) != 0 {
             if errno != EINTR { return false }
         }
-        pending.store(false, ordering: .releasing)
+        // A read-modify-write, not a store: the caller looks for work next, and a plain store
+        // could be ordered after those loads (x86's store buffer does it). A producer that pushed
+        // and found `pending` still set would then post nothing while the caller missed its push.
+        // Both sides exchanging on `pending` puts one before the other: either the producer sees
+        // false and posts, or the caller sees what the producer pushed.
+        _ = pending.exchange(false, ordering: .acquiringAndReleasing)
         return true
     }
 }

@@ -1,4 +1,4 @@
-import SampleMindAnalysis
+@testable import SampleMindAnalysis
 import SampleMindSynthesis
 import XCTest
 
@@ -44,5 +44,64 @@ final class TempoTrackerTests: XCTestCase {
             XCTAssertTrue(run.beats.isEmpty, "no beats")
             XCTAssertEqual(run.frames.map(\.tempoBPM).max(), 0, "tempo stays unknown")
         }
+    }
+
+    // MARK: The tracker alone, fed an onset detection function with exact truth
+
+    /// Feeds `values` (with an onset detected on every impulse); returns the tempo after each update.
+    private func feed(_ tracker: TempoTracker, _ values: [Float]) -> [Float] {
+        var updates: [Float] = []
+        for value in values where tracker.process(value, onsetDetected: value > 0) { updates.append(tracker.bpm) }
+        return updates
+    }
+
+    func testProcess_whenImpulsesAtASteadyPeriod_reportsThatTempoWithin2Percent() {
+        // A bare impulse train is as periodic at half and double its tempo; the tracker's prior
+        // around 120 BPM settles it only between about 65 and 155 BPM (180 gives 90, 60 gives 120).
+        for frameRate in [100.0, 93.75] {
+            for bpm in [70.0, 95, 120, 150] {
+                let tracker = TempoTracker(frameRate: frameRate)
+                let updates = feed(tracker, ImpulseTrain(bpm: bpm, frameRate: frameRate, seconds: 12).values)
+                // The last four seconds: sixteen updates a quarter second apart.
+                let worst = updates.suffix(16).map { abs(Double($0) - bpm) / bpm }.max()!
+                XCTAssertLessThan(worst, 0.02, "\(bpm) BPM at \(frameRate) frames per second")
+                XCTAssertGreaterThanOrEqual(tracker.confidence, TempoTracker.minimumConfidence)
+            }
+        }
+    }
+
+    func testProcess_whenTheFunctionIsZero_reportsNoTempoAndUpdatesEveryQuarterSecond() {
+        let tracker = TempoTracker(frameRate: 100)
+        let updates = feed(tracker, [Float](repeating: 0, count: 2_000))
+        XCTAssertEqual(updates.count, 80, "20 seconds, 4 updates a second")
+        XCTAssertEqual(updates.max(), 0)
+        XCTAssertEqual(tracker.confidence, 0)
+    }
+
+    func testProcess_whenImpulsesButNoOnsetDetected_staysUnknown() {
+        let tracker = TempoTracker(frameRate: 100)
+        for value in ImpulseTrain(bpm: 120, frameRate: 100, seconds: 12).values {
+            _ = tracker.process(value, onsetDetected: false)
+            XCTAssertEqual(tracker.bpm, 0)
+        }
+    }
+
+    func testProcess_whenImpulsesStop_forgetsTheTempoOnceTheSixSecondHistoryHoldsNone() {
+        let tracker = TempoTracker(frameRate: 100)
+        _ = feed(tracker, ImpulseTrain(bpm: 120, frameRate: 100, seconds: 12).values)
+        XCTAssertEqual(tracker.bpm, 120, accuracy: 2.4)
+        let afterStop = feed(tracker, [Float](repeating: 0, count: 700))
+        XCTAssertGreaterThan(afterStop.first!, 0, "still known while impulses remain in the history")
+        XCTAssertEqual(afterStop.last, 0, "unknown 7 seconds after the last impulse")
+    }
+
+    func testReset_forgetsTheTempoAtOnce() {
+        let tracker = TempoTracker(frameRate: 100)
+        _ = feed(tracker, ImpulseTrain(bpm: 120, frameRate: 100, seconds: 12).values)
+        XCTAssertGreaterThan(tracker.bpm, 0)
+        tracker.reset()
+        XCTAssertEqual(tracker.bpm, 0)
+        XCTAssertEqual(tracker.confidence, 0)
+        XCTAssertEqual(feed(tracker, [Float](repeating: 0, count: 200)).max(), 0, "nothing left of the old history")
     }
 }
