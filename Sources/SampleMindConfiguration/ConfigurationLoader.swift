@@ -151,6 +151,9 @@ public enum ConfigurationLoader {
 
     /// The file's values by key path, each checked against its option.
     static func parse(_ text: String, filePath: String) throws(ConfigurationError) -> [(String, ConfigurationValue)] {
+        if let (line, column) = TableHeaderGuard.firstUnsafeHeader(in: text) {
+            throw ConfigurationError("\(PrintableText.escaped(filePath)):\(line):\(column): a table header must name its table after \"[\", e.g. [server]; fix the TOML syntax there")
+        }
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
             let shown = PrintableText.escaped(filePath)
