@@ -167,3 +167,18 @@ let package = Package(
         ),
     ]
 )
+
+// Coverage-guided fuzz targets (libFuzzer), one per parser of input from outside: only when SAMPLEMIND_FUZZ
+// is set, so `swift build` and `swift test` never see them. `bash scripts/fuzz` builds and runs them.
+if Context.environment["SAMPLEMIND_FUZZ"] != nil {
+    func fuzzTarget(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+        .executableTarget(name: name, dependencies: dependencies + ["CLibFuzzer"], path: "Fuzz/\(name)")
+    }
+    package.targets += [
+        .systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        fuzzTarget("FuzzClientMessage", ["SampleMindStreaming", "SampleMindAnalysis"]),
+        fuzzTarget("FuzzOSCControl", ["SampleMindPerformance", "SampleMindAnalysis"]),
+        fuzzTarget("FuzzHTTPRequest", ["SampleMindStreaming"]),
+        fuzzTarget("FuzzConfiguration", ["SampleMindConfiguration"]),
+    ]
+}
