@@ -176,7 +176,7 @@ if Context.environment["SAMPLEMIND_FUZZ"] != nil {
     }
     package.targets += [
         .systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
-        fuzzTarget("FuzzClientMessage", ["SampleMindStreaming", "SampleMindAnalysis"]),
+        fuzzTarget("FuzzClientMessage", ["SampleMindStreaming", "SampleMindProtocol", "SampleMindAnalysis"]),
         fuzzTarget("FuzzOSCControl", ["SampleMindPerformance", "SampleMindAnalysis"]),
         fuzzTarget("FuzzHTTPRequest", ["SampleMindStreaming"]),
         fuzzTarget("FuzzConfiguration", ["SampleMindConfiguration"]),

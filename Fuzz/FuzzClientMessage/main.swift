@@ -1,6 +1,7 @@
 import CLibFuzzer
 import Glibc
 import SampleMindAnalysis
+import SampleMindProtocol
 import SampleMindStreaming
 
 /// One WebSocket text message from a client (subscribe, ping or a stage control). Any bytes must
