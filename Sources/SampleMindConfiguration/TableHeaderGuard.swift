@@ -21,14 +21,15 @@ enum TableHeaderGuard {
             guard position < bytes.count else { continue }
             if bytes[position] == UInt8(ascii: "[") {
                 var next = position + 1
-                if next < bytes.count, bytes[next] == UInt8(ascii: "[") { next += 1 }
+                let arrayOfTables = next < bytes.count && bytes[next] == UInt8(ascii: "[")
+                if arrayOfTables { next += 1 }
                 while next < bytes.count, bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t") { next += 1 }
                 guard next < bytes.count else {
                     // "[" at the very end of the text is reported by the library; at a line's end it aborts it.
                     if index == text.split(separator: "\n", omittingEmptySubsequences: false).count - 1 { return nil }
                     return (index + 1, next + 1)
                 }
-                guard canFollowOpeningBracket(bytes[next]) else { return (index + 1, next + 1) }
+                guard canFollowOpeningBracket(bytes[next], afterDoubleBracket: arrayOfTables) else { return (index + 1, next + 1) }
                 continue
             }
             if let equals = bytes.firstIndex(of: UInt8(ascii: "=")) {
@@ -38,15 +39,19 @@ enum TableHeaderGuard {
         return nil
     }
 
-    /// What the library accepts after a header's opening bracket: a key's first character, or
-    /// another bracket (its own error follows).
-    private static func canFollowOpeningBracket(_ byte: UInt8) -> Bool {
+    /// What the library survives after a header's opening bracket(s): an ASCII key's first
+    /// character or a quote, `]` (its own error follows), or after a single `[` a spaced second one
+    /// (`[ [`, also its own error). Anything else — a line end, `#`, `=`, `.`, a third bracket, a
+    /// letter beyond ASCII — makes it abort.
+    private static func canFollowOpeningBracket(_ byte: UInt8, afterDoubleBracket: Bool) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "["), UInt8(ascii: "]"):
+             UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "]"):
             return true
+        case UInt8(ascii: "["):
+            return !afterDoubleBracket
         default:
-            return byte >= 0x80  // not a key start either, but the library reports it rather than aborting
+            return false
         }
     }
 }

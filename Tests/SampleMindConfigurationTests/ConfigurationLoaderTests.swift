@@ -93,6 +93,33 @@ final class ConfigurationLoaderTests: XCTestCase {
         XCTAssertTrue(message.contains("TOML syntax"), message)
     }
 
+    /// toml++ 3.4.0 aborts the process on these headers (found by fuzzing; a file holding "[" killed
+    /// check-config, and a daemon on SIGHUP): each must be a configuration error with its line.
+    func testLoad_whenATableHeaderWouldAbortTheTOMLLibrary_refusesItWithItsLine() throws {
+        let headers = ["[", "[#]", "[=]", "[.server]", "[,]", "[ ", "[\t# note", "[[", "[[[server]]]", "[[ [x]]", "[é]", "[\r"]
+        for header in headers {
+            let message = try failure("[server]\nport = 8080\n" + header + "\n")
+            XCTAssertTrue(message.contains("samplemind.toml:3:"), "\(header.debugDescription): \(message)")
+            XCTAssertTrue(message.contains("table header"), "\(header.debugDescription): \(message)")
+        }
+    }
+
+    func testLoad_whenBracketsAreInsideValues_takesThemAsValues() throws {
+        let path = try write("""
+            [osc]
+            targets = [
+              "127.0.0.1:9000", # [
+              "127.0.0.1:9001",
+            ]
+            [server]
+            token = "[no-header-here"
+            allowed_hosts = ['[', "]"]
+            """)
+        let loaded = try ConfigurationLoader.load(filePath: path, environment: [:], overrides: [:])
+        XCTAssertEqual(loaded.strings("osc.targets"), ["127.0.0.1:9000", "127.0.0.1:9001"])
+        XCTAssertEqual(loaded.strings("server.allowed_hosts"), ["[", "]"])
+    }
+
     func testLoad_whenEnvironmentIsBad_namesTheVariable() throws {
         let message = try failure("", environment: ["SAMPLEMIND_SERVER_PORT": "eighty"])
         XCTAssertTrue(message.contains("SAMPLEMIND_SERVER_PORT=\"eighty\""), message)
