@@ -11,7 +11,9 @@ enum TableHeaderGuard {
     static func firstUnsafeHeader(in text: String) -> (line: Int, column: Int)? {
         var scanner = ValueScanner()
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let bytes = Array(line.utf8)
+            var bytes = Array(line.utf8)
+            // The library skips a byte-order mark at the start of the text.
+            if index == 0, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
             if scanner.isInsideValue {
                 scanner.scan(bytes[...])
                 continue

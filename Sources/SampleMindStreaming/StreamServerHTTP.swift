@@ -125,29 +125,27 @@ extension StreamServer {
     /// refusals, where the connection may be in any state, and for HEAD.
     func respondNow(_ wsi: OpaquePointer, _ response: HTTPResponse, withBody: Bool = true) -> Int32 {
         guard writeHeaders(wsi, response) else { return -1 }
-        if withBody, !response.body.isEmpty {
-            let pre = samplemind_lws_pre()
-            var buffer = [UInt8](repeating: 0, count: pre + response.body.count)
-            buffer.replaceSubrange(pre..<buffer.count, with: response.body)
-            let written = buffer.withUnsafeMutableBufferPointer {
-                lws_write(wsi, $0.baseAddress! + pre, response.body.count, LWS_WRITE_HTTP_FINAL)
-            }
-            guard written == response.body.count else { return -1 }
-        }
-        return lws_http_transaction_completed(wsi) != 0 ? -1 : 0
+        return withBody ? finish(wsi, body: response.body) : finish(wsi, body: [])
     }
 
     func httpWriteable(_ wsi: OpaquePointer) -> Int32 {
         guard let response = httpResponses.removeValue(forKey: Self.key(wsi)) else {
             return lws_callback_http_dummy(wsi, LWS_CALLBACK_HTTP_WRITEABLE, nil, nil, 0)
         }
-        let pre = samplemind_lws_pre()
-        var buffer = [UInt8](repeating: 0, count: pre + response.body.count)
-        buffer.replaceSubrange(pre..<buffer.count, with: response.body)
-        let written = buffer.withUnsafeMutableBufferPointer {
-            lws_write(wsi, $0.baseAddress! + pre, response.body.count, LWS_WRITE_HTTP_FINAL)
+        return finish(wsi, body: response.body)
+    }
+
+    /// Writes the body (headers already sent) and completes the transaction; -1 closes the connection.
+    private func finish(_ wsi: OpaquePointer, body: [UInt8]) -> Int32 {
+        if !body.isEmpty {
+            let pre = samplemind_lws_pre()
+            var buffer = [UInt8](repeating: 0, count: pre + body.count)
+            buffer.replaceSubrange(pre..<buffer.count, with: body)
+            let written = buffer.withUnsafeMutableBufferPointer {
+                lws_write(wsi, $0.baseAddress! + pre, body.count, LWS_WRITE_HTTP_FINAL)
+            }
+            guard written == body.count else { return -1 }
         }
-        guard written == response.body.count else { return -1 }
         return lws_http_transaction_completed(wsi) != 0 ? -1 : 0
     }
 

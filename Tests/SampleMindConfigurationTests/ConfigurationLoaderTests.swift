@@ -104,6 +104,13 @@ final class ConfigurationLoaderTests: XCTestCase {
         }
     }
 
+    func testLoad_whenTheFileStartsWithAByteOrderMarkAndABadHeader_refusesIt() throws {
+        let path = try write(bytes: [0xEF, 0xBB, 0xBF] + Array("[)server]\nport = 9000\n".utf8))
+        let message = try failure(at: path)
+        XCTAssertTrue(message.contains("samplemind.toml:1:"), message)
+        XCTAssertTrue(message.contains("table header"), message)
+    }
+
     func testLoad_whenBracketsAreInsideValues_takesThemAsValues() throws {
         let path = try write("""
             [osc]

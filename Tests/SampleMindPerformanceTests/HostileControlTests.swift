@@ -30,6 +30,17 @@ final class HostileControlTests: XCTestCase {
         }
     }
 
+    /// A daemon looping a drum pattern, taking stage controls over OSC: it, its HTTP port and its OSC port.
+    static func daemonTakingOSCControls(in scratch: ScratchDirectory) throws -> (ChildProcess, Int, Int) {
+        let path = try PerformerOutputTests.write(Percussion.drumPattern(bpm: 120, seconds: 20, sampleRate: PerformerOutputTests.rate),
+                                                  "drums.wav", in: scratch)
+        let oscPort = try freeUDPPort()
+        let (daemon, port) = try PerformerOutputTests.serve(["--input", "file", "--file", path, "--loop", "--osc-listen-port", "\(oscPort)"],
+                                                            in: scratch)
+        XCTAssertTrue(daemon.waitFor("taking stage controls over OSC", timeout: 5), daemon.errors)
+        return (daemon, port, oscPort)
+    }
+
     func testDecode_whenTheTypeTagIsH_keepsTheWhole64BitValue() {
         let decoded = OSCPacket.decode(OSCPacket.message("/samplemind/meter", [.long(Int64.max)]))
         XCTAssertEqual(decoded?.arguments, [.long(Int64.max)])
@@ -38,13 +49,8 @@ final class HostileControlTests: XCTestCase {
     func testEveryStageControlWithHostileNumbersOverWebSocketAndOSC_isAnsweredAndAnalysisGoesOn() throws {
         let scratch = try ScratchDirectory("hostile-controls")
         defer { scratch.remove() }
-        let path = try PerformerOutputTests.write(Percussion.drumPattern(bpm: 120, seconds: 20, sampleRate: PerformerOutputTests.rate),
-                                                  "drums.wav", in: scratch)
-        let oscPort = try freeUDPPort()
-        let (daemon, port) = try PerformerOutputTests.serve(["--input", "file", "--file", path, "--loop", "--osc-listen-port", "\(oscPort)"],
-                                                            in: scratch)
+        let (daemon, port, oscPort) = try Self.daemonTakingOSCControls(in: scratch)
         defer { daemon.stop() }
-        XCTAssertTrue(daemon.waitFor("taking stage controls over OSC", timeout: 5), daemon.errors)
 
         let client = try WebSocketTestClient(port: port)
         XCTAssertNotNil(client.next("hello"))
@@ -100,13 +106,8 @@ final class HostileControlTests: XCTestCase {
     func testOSCMeterWithFloat1e30_isRefusedAndTheDaemonLives() throws {
         let scratch = try ScratchDirectory("hostile-osc-meter")
         defer { scratch.remove() }
-        let path = try PerformerOutputTests.write(Percussion.drumPattern(bpm: 120, seconds: 8, sampleRate: PerformerOutputTests.rate),
-                                                  "drums.wav", in: scratch)
-        let oscPort = try freeUDPPort()
-        let (daemon, port) = try PerformerOutputTests.serve(["--input", "file", "--file", path, "--loop", "--osc-listen-port", "\(oscPort)"],
-                                                            in: scratch)
+        let (daemon, port, oscPort) = try Self.daemonTakingOSCControls(in: scratch)
         defer { daemon.stop() }
-        XCTAssertTrue(daemon.waitFor("taking stage controls over OSC", timeout: 5), daemon.errors)
         let osc = try OSCReceiver()
         defer { osc.stop() }
         // One 28-byte datagram: /samplemind/meter ,f 1e30.
