@@ -245,7 +245,8 @@ public enum ConfigurationLoader {
         let parts = path.split(separator: ".").map(String.init)
         let key = parts.last ?? path
         var table = ""
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character, so split on both line ends (Windows editors write CRLF).
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("["), let end = line.firstIndex(of: "]") {
                 table = String(line[line.index(after: line.startIndex)..<end]).trimmingCharacters(in: .whitespaces)

@@ -10,8 +10,10 @@ enum TableHeaderGuard {
     /// The 1-based line and column of the first table header the library would abort on, or nil.
     static func firstUnsafeHeader(in text: String) -> (line: Int, column: Int)? {
         var scanner = ValueScanner()
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var bytes = Array(line.utf8)
+        // Lines by their bytes: as Characters, "\r\n" is one grapheme and would not split at "\n".
+        let lines = Array(text.utf8).split(separator: 0x0A, omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() {
+            var bytes = Array(line)
             // The library skips a byte-order mark at the start of the text.
             if index == 0, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
             if scanner.isInsideValue {
@@ -28,7 +30,7 @@ enum TableHeaderGuard {
                 while next < bytes.count, bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t") { next += 1 }
                 guard next < bytes.count else {
                     // "[" at the very end of the text is reported by the library; at a line's end it aborts it.
-                    if index == text.split(separator: "\n", omittingEmptySubsequences: false).count - 1 { return nil }
+                    if index == lines.count - 1 { return nil }
                     return (index + 1, next + 1)
                 }
                 guard canFollowOpeningBracket(bytes[next], afterDoubleBracket: arrayOfTables) else { return (index + 1, next + 1) }

@@ -111,6 +111,14 @@ final class ConfigurationLoaderTests: XCTestCase {
         XCTAssertTrue(message.contains("table header"), message)
     }
 
+    func testLoad_whenLinesEndInCRLF_stillFindsTheBadHeaderAndNamesItsLine() throws {
+        let message = try failure("[input]\r\nkind = \"file\"\r\n[{x}]\r\n")
+        XCTAssertTrue(message.contains("samplemind.toml:3:"), message)
+        XCTAssertTrue(message.contains("table header"), message)
+        let unknown = try failure("[input]\r\nkind = \"file\"\r\nchannelz = 2\r\n")
+        XCTAssertTrue(unknown.contains("samplemind.toml:3"), "an unknown key's line too: \(unknown)")
+    }
+
     func testLoad_whenBracketsAreInsideValues_takesThemAsValues() throws {
         let path = try write("""
             [osc]
