@@ -21,7 +21,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Thin bridges to the C libraries (module maps and the few inline shims Swift needs).
@@ -70,7 +69,7 @@ let package = Package(
             resources: [.copy("Dashboard")]
         ),
         // The configuration file, environment and command line, merged and checked.
-        .target(name: "SampleMindConfiguration", dependencies: ["SampleMindValidation", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "SampleMindConfiguration", dependencies: ["SampleMindValidation"]),
         // SQLite storage of sessions and segments (a thin layer over the C API; bound parameters only).
         .target(
             name: "SampleMindStorage",

@@ -1,6 +1,5 @@
 import Foundation
 import SampleMindValidation
-import TOMLKit
 
 /// The effective configuration: defaults < file < environment (`SAMPLEMIND_…`) < command line.
 public struct LoadedConfiguration: Sendable {
@@ -151,56 +150,51 @@ public enum ConfigurationLoader {
 
     /// The file's values by key path, each checked against its option.
     static func parse(_ text: String, filePath: String) throws(ConfigurationError) -> [(String, ConfigurationValue)] {
-        if let (line, column) = TableHeaderGuard.firstUnsafeHeader(in: text) {
-            throw ConfigurationError("\(PrintableText.escaped(filePath)):\(line):\(column): a table header must name its table after \"[\", e.g. [server]; fix the TOML syntax there")
-        }
-        let table: TOMLTable
-        do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
-            let shown = PrintableText.escaped(filePath)
-            throw ConfigurationError("\(shown):\(error.source.begin.line):\(error.source.begin.column): \(PrintableText.escaped(error.description)); fix the TOML syntax there")
-        } catch {
-            throw ConfigurationError("\(PrintableText.escaped(filePath)): not valid TOML (\(PrintableText.escaped(String(describing: error))))")
+        let shown = PrintableText.escaped(filePath)
+        let entries: [TOMLReader.Entry]
+        do { entries = try TOMLReader.read(text) } catch {
+            throw ConfigurationError("\(shown):\(error.line):\(error.column): \(PrintableText.escaped(error.message)); fix the TOML syntax there")
         }
         var found: [(String, ConfigurationValue)] = []
-        try flatten(table, prefix: "", into: &found, text: text, filePath: filePath)
-        return found
-    }
-
-    private static func flatten(
-        _ table: TOMLTable, prefix: String, into found: inout [(String, ConfigurationValue)], text: String, filePath: String
-    ) throws(ConfigurationError) {
-        for (key, node) in table {
-            let path = prefix.isEmpty ? key : "\(prefix).\(key)"
-            if let child = node.table {
-                guard DaemonOptions.all.contains(where: { $0.path.hasPrefix(path + ".") }) else {
-                    throw unknown(path, text: text, filePath: filePath)
-                }
-                try flatten(child, prefix: path, into: &found, text: text, filePath: filePath)
+        for entry in entries {
+            let path = entry.path.joined(separator: ".")
+            let location = "\(shown):\(entry.line)"
+            // A quoted key holding a dot is not the dotted path it looks like.
+            guard !entry.path.contains(where: { $0.contains(".") || $0.isEmpty }) else { throw unknown(path, at: location) }
+            guard let written = entry.value else {
+                guard DaemonOptions.all.contains(where: { $0.path.hasPrefix(path + ".") }) else { throw unknown(path, at: location) }
                 continue
             }
-            guard let option = DaemonOptions.option(path) else { throw unknown(path, text: text, filePath: filePath) }
-            let value: ConfigurationValue?
-            switch node.type {
-            case .string: value = node.string.map { .string($0) }
-            case .int: value = node.int.map { .integer($0) }
-            case .double: value = node.double.map { .number($0) }
-            case .bool: value = node.bool.map { .boolean($0) }
-            case .array:
-                let items = node.array.map { Array($0) } ?? []
-                let strings = items.compactMap { $0.string }
-                value = strings.count == items.count ? .strings(strings) : nil
-            default: value = nil
-            }
+            guard let option = DaemonOptions.option(path) else { throw unknown(path, at: location) }
+            let value = configurationValue(written)
             guard let value, let accepted = option.accept(value) else {
-                let found = value.map { ", not \($0)" } ?? ", not a TOML \(node.type)"
-                throw ConfigurationError("\(location(of: path, in: text, filePath: filePath)): \(path) must be \(option.expectation)\(found)")
+                let seen = value.map { ", not \($0)" } ?? ", not \(describe(written))"
+                throw ConfigurationError("\(location): \(PrintableText.escaped(path)) must be \(option.expectation)\(seen)")
             }
             found.append((path, accepted))
         }
+        return found
     }
 
-    private static func unknown(_ path: String, text: String, filePath: String) -> ConfigurationError {
-        var message = "\(location(of: path, in: text, filePath: filePath)): unknown key \(PrintableText.escaped(path))"
+    private static func configurationValue(_ value: TOMLReader.Value) -> ConfigurationValue? {
+        switch value {
+        case .string(let text): return .string(text)
+        case .integer(let number): return .integer(number)
+        case .float(let number): return .number(number)
+        case .boolean(let flag): return .boolean(flag)
+        case .list(let items):
+            let strings = items.compactMap { if case .string(let text) = $0 { text } else { nil } }
+            return strings.count == items.count ? .strings(strings) : nil
+        }
+    }
+
+    private static func describe(_ value: TOMLReader.Value) -> String {
+        if case .list = value { return "a list with other things than strings in it" }
+        return "that kind of value"
+    }
+
+    private static func unknown(_ path: String, at location: String) -> ConfigurationError {
+        var message = "\(location): unknown key \(PrintableText.escaped(path))"
         if let guess = closestOption(to: path) { message += "; did you mean \(guess)?" }
         return ConfigurationError(message + " (samplemind check-config lists every option)")
     }
@@ -237,28 +231,5 @@ public enum ConfigurationLoader {
             previous = current
         }
         return previous[b.count]
-    }
-
-    /// "file:line" of the key `path` (its table header and key line), or just the file; printable.
-    static func location(of path: String, in text: String, filePath: String) -> String {
-        let filePath = PrintableText.escaped(filePath)
-        let parts = path.split(separator: ".").map(String.init)
-        let key = parts.last ?? path
-        var table = ""
-        // "\r\n" is one Character, so split on both line ends (Windows editors write CRLF).
-        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("["), let end = line.firstIndex(of: "]") {
-                table = String(line[line.index(after: line.startIndex)..<end]).trimmingCharacters(in: .whitespaces)
-                if table == path { return "\(filePath):\(index + 1)" }
-                continue
-            }
-            let name = line.split(separator: "=", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces) ?? ""
-            let full = table.isEmpty ? name : "\(table).\(name)"
-            if name == key || full == path, full == path || (table + "." + name).hasSuffix(path) {
-                return "\(filePath):\(index + 1)"
-            }
-        }
-        return filePath
     }
 }

@@ -4,8 +4,9 @@ import Glibc
 /// told apart: the file cannot be read (missing, a directory, no permission), it is far too large
 /// to be what it claims, or what it holds is not plain UTF-8 text, reported with its line.
 ///
-/// A NUL byte is refused because TOMLKit hands the text to toml++ as a C string: the file would
-/// silently end there and every key after it would be dropped.
+/// A NUL byte is refused: no configuration holds one, and a reader that passes the text on as a C
+/// string (as the TOML library used before did) would silently end the file there, dropping every
+/// key after it.
 enum TextFile {
     enum Failure: Error {
         /// Why the file could not be read, in words with what to do ("there is no such file; check the path").

@@ -93,7 +93,7 @@ final class ConfigurationLoaderTests: XCTestCase {
         XCTAssertTrue(message.contains("TOML syntax"), message)
     }
 
-    /// toml++ 3.4.0 aborts the process on these headers (found by fuzzing; a file holding "[" killed
+    /// toml++ 3.4.0, the TOML library used before, aborted the process on these headers (found by fuzzing; a file holding "[" killed
     /// check-config, and a daemon on SIGHUP): each must be a configuration error with its line.
     func testLoad_whenATableHeaderWouldAbortTheTOMLLibrary_refusesItWithItsLine() throws {
         let headers = ["[", "[#]", "[=]", "[.server]", "[,]", "[ ", "[\t# note", "[[", "[[[server]]]", "[[ [x]]", "[é]", "[\r"]
