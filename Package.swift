@@ -87,10 +87,10 @@ let package = Package(
         .target(name: "SampleMindProtocol", dependencies: ["SampleMindAnalysis", "SampleMindValidation"]),
         // Running the analyzer over a whole file and reporting what it emitted.
         .target(name: "SampleMindOffline", dependencies: ["SampleMindAnalysis", "SampleMindAudioFile", "SampleMindRealtime", "SampleMindValidation"]),
-        // Performer outputs: OSC (liblo) out and in, and the MIDI clock's driver.
+        // Performer outputs: OSC (liblo) out and in, the MIDI clock's driver and WLED Audio Sync.
         .target(
             name: "SampleMindPerformance",
-            dependencies: ["SampleMindOutputs", "SampleMindAnalysis", "SampleMindProtocol", "SampleMindRealtime", "SampleMindValidation", "CLo"]
+            dependencies: ["SampleMindOutputs", "SampleMindAnalysis", "SampleMindProtocol", "SampleMindRealtime", "SampleMindValidation", "SampleMindLog", "CLo"]
         ),
         // The running daemon: its services (input, engine, storage, performer outputs, stream server)
         // started and stopped as one group, and the control loop (signals, systemd, reload).

@@ -82,12 +82,21 @@ public final class Daemon {
             throw .configuration("\(error)")
         }
         group.add(performer)
+        var reporters: [any StatusReporting] = []
+        do {
+            if let audioSync = try AudioSyncService.make(options, engine: engine, log: log) {
+                group.add(audioSync)
+                reporters.append(audioSync)
+            }
+        } catch {
+            throw .configuration("\(error)")
+        }
         group.add(EngineService(engine: engine))
         group.add(input)
         if options.boolean("server.enabled") {
             do {
                 let made = try StreamService(options, engine: engine, input: source, settings: settings, storage: storage,
-                                             performer: performer, log: log)
+                                             performer: performer, reporters: reporters, log: log)
                 box.server = made.server
                 stream = made
                 group.add(made)

@@ -12,6 +12,8 @@ struct StatusReport: @unchecked Sendable {
     let queue: OutputQueue
     let storage: StorageService?
     let performer: PerformerService
+    /// Other output services with numbers of their own (WLED Audio Sync, …).
+    let reporters: [any StatusReporting]
 
     var current: @Sendable () -> DaemonStatus {
         { [self] in status() }
@@ -41,6 +43,7 @@ struct StatusReport: @unchecked Sendable {
             status.segmentsLost = writer.segmentsLost.load(ordering: .relaxed)
         }
         performer.report(into: &status)
+        for reporter in reporters { reporter.report(into: &status) }
         if let jack = input as? JACKInput { status.midiMessagesLost = jack.midiMessagesLost.load(ordering: .relaxed) }
         return status
     }

@@ -21,6 +21,18 @@ public final class UDPSocket: Sendable {
         return .success(socket)
     }
 
+    /// How many routers multicast packets may cross (1: the local network only). Unicast
+    /// sockets ignore it.
+    func setMulticastHops(_ hops: Int32, family: Int32) {
+        var value = hops
+        let size = socklen_t(MemoryLayout<Int32>.size)
+        if family == AF_INET6 {
+            _ = setsockopt(descriptor, Int32(IPPROTO_IPV6), IPV6_MULTICAST_HOPS, &value, size)
+        } else {
+            _ = setsockopt(descriptor, Int32(IPPROTO_IP), IP_MULTICAST_TTL, &value, size)
+        }
+    }
+
     /// A socket that receives on `host:port` (port 0 picks a free one).
     public static func bound(host: String, port: Int) -> Result<UDPSocket, OSCError> {
         let address: SocketAddress

@@ -29,6 +29,8 @@ public struct DaemonStatus: Sendable {
     public var oscTargets: [(target: String, sent: Int, failed: Int)] = []
     public var oscControlsRefused = 0
     public var midiMessagesLost = 0
+    /// Output services' own numbers (WLED Audio Sync, Link, …), in the order they are shown.
+    public var serviceMetrics: [ServiceMetric] = []
 
     public init(version: String, inputDescription: String, inputState: String, xruns: Int, ringOverruns: Int,
                 analysisHeartbeat: Int, analysisBlocks: Int, analysisMeanSeconds: Double, analysisMaxSeconds: Double,
