@@ -32,6 +32,12 @@ let package = Package(
         systemLibrary("CWebSockets", pkgConfig: "libwebsockets", apt: "libwebsockets-dev"),
         systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
         systemLibrary("CLo", pkgConfig: "liblo", apt: "liblo-dev"),
+        // Ableton Link (header-only C++, ableton-link-dev and libasio-dev) behind a small C header.
+        .target(
+            name: "CLink", path: "Sources/CLink",
+            cxxSettings: [.define("LINK_PLATFORM_LINUX", to: "1"), .unsafeFlags(["-std=c++17"])],
+            linkerSettings: [.linkedLibrary("pthread")]
+        ),
 
         // How every part of the daemon reports what happens: levels and the sink they are written to.
         .target(name: "SampleMindLog"),
@@ -92,11 +98,13 @@ let package = Package(
             name: "SampleMindPerformance",
             dependencies: ["SampleMindOutputs", "SampleMindAnalysis", "SampleMindProtocol", "SampleMindRealtime", "SampleMindValidation", "SampleMindLog", "CLo"]
         ),
+        // Ableton Link: a peer of the session, led by the beat tracker or following the session's tempo.
+        .target(name: "SampleMindLink", dependencies: ["CLink", "SampleMindOutputs", "SampleMindAnalysis", "SampleMindRealtime", "SampleMindLog"]),
         // The running daemon: its services (input, engine, storage, performer outputs, stream server)
         // started and stopped as one group, and the control loop (signals, systemd, reload).
         .target(
             name: "SampleMindDaemon",
-            dependencies: ["SampleMindPerformance", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
+            dependencies: ["SampleMindPerformance", "SampleMindLink", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
                            "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming", "SampleMindService", "SampleMindConfiguration",
                            "SampleMindStorage", "SampleMindValidation", "SampleMindAnalysis", "SampleMindOutputs", "SampleMindLog"]
         ),
@@ -114,6 +122,9 @@ let package = Package(
             dependencies: ["SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindStorage",
                            "SampleMindPerformance", "SampleMindLog", "SampleMindOutputs", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+
+        // An independent Link peer for the Link tests and benchmark.
+        .executableTarget(name: "samplemind-link-peer", dependencies: ["SampleMindLink"]),
 
         .target(
             name: "SampleMindTestSupport",
@@ -149,6 +160,10 @@ let package = Package(
             name: "SampleMindStreamingTests",
             dependencies: ["samplemind", "SampleMindStreaming", "SampleMindOffline", "SampleMindSynthesis",
                            "SampleMindAudioFile", "SampleMindTestSupport", "SampleMindStorage"]
+        ),
+        .testTarget(
+            name: "SampleMindLinkTests",
+            dependencies: ["samplemind", "samplemind-link-peer", "SampleMindLink", "SampleMindSynthesis", "SampleMindAudioFile", "SampleMindTestSupport"]
         ),
         .testTarget(name: "SampleMindConfigurationTests", dependencies: ["SampleMindConfiguration"]),
         .testTarget(

@@ -131,6 +131,9 @@ public final class Analyzer {
             heldBPM = currentBPM
         case .unlock:
             heldBPM = 0
+        case .holdTempo(let bpm):
+            guard StageControl.heldTempoRange.contains(bpm) else { return false }
+            heldBPM = bpm
         case .downbeat:
             beats.markDownbeat(periodFrames: periodFrames(currentBPM))
         case .meter(let count):

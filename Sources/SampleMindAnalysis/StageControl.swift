@@ -13,6 +13,12 @@ public enum StageControl: Sendable, BitwiseCopyable, Equatable {
     case meter(Int)
     /// Forget tempo, beat phase, bar and taps, and listen afresh.
     case reset
+    /// Hold this tempo (BPM), as `lock` holds the current one, until `unlock` or `reset`: how an
+    /// Ableton Link session's tempo reaches the tracker in follow mode. Not a wire command.
+    case holdTempo(Float)
+
+    /// Tempos ``holdTempo(_:)`` takes.
+    public static let heldTempoRange: ClosedRange<Float> = 20...400
 
     public static let meterRange = 1...16
 
@@ -25,6 +31,7 @@ public enum StageControl: Sendable, BitwiseCopyable, Equatable {
         case .downbeat: "downbeat"
         case .meter: "meter"
         case .reset: "reset"
+        case .holdTempo: "hold_tempo"
         }
     }
 }

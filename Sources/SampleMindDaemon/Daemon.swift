@@ -88,6 +88,10 @@ public final class Daemon {
                 group.add(audioSync)
                 reporters.append(audioSync)
             }
+            if let link = try LinkService.make(options, engine: engine, log: log) {
+                group.add(link)
+                reporters.append(link)
+            }
         } catch {
             throw .configuration("\(error)")
         }

@@ -29,6 +29,7 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup(title: "Segment storage") var storage: StorageOptions
     @OptionGroup(title: "Performer outputs (OSC, MIDI clock)") var performer: PerformerOptions
     @OptionGroup(title: "WLED Audio Sync") var audioSync: AudioSyncOptions
+    @OptionGroup(title: "Ableton Link") var link: LinkOptions
     @OptionGroup(title: "Logging") var logging: LogOptions
 
     @Flag(help: "Write events and a frame per second to standard output as JSON Lines.")
@@ -40,7 +41,7 @@ struct ServeCommand: ParsableCommand {
     /// The command line's values by configuration key.
     var overrides: [String: ConfigurationValue] {
         var values: [String: ConfigurationValue] = [:]
-        let groups: [any ServeOptionGroup] = [input, analysis, server, storage, performer, audioSync, logging]
+        let groups: [any ServeOptionGroup] = [input, analysis, server, storage, performer, audioSync, link, logging]
         for group in groups { group.overrides(into: &values) }
         return values
     }

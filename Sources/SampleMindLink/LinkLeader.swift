@@ -1,0 +1,63 @@
+/// Lead mode's decisions: how the Link session's tempo and beat grid follow the beat tracker.
+///
+/// - While the tracker predicts beats (it holds a tempo), the session's tempo follows it.
+/// - At the first lock the grid is placed once: the predicted beat gets the session beat whose
+///   phase (for quantum = beats per bar) is its place in the bar, so Link's bar lines fall on the
+///   music's downbeats.
+/// - After that the grid never jumps: a phase error is worked off by nudging the tempo proposed
+///   to Link by at most ``maximumNudge`` of the tempo, over ``correctionSeconds``.
+/// - When the beat is lost, nothing is proposed: the session keeps the last tempo.
+///
+/// Pure arithmetic on the values it is given, so tests drive it directly. Not thread-safe: the
+/// Link thread owns it.
+public struct LinkLeader: Sendable {
+    /// What the Link thread should do with the session.
+    public enum Action: Sendable, Equatable {
+        /// Nothing to change.
+        case none
+        /// First lock: set the tempo and force `beat` to fall at `atMicros`.
+        case place(beat: Double, atMicros: Int64, quantum: Double, bpm: Double)
+        /// Propose this tempo now (the tracker's tempo plus a phase correction).
+        case propose(bpm: Double)
+    }
+
+    /// Largest tempo correction, as a fraction of the tempo (2 %: hardly audible to a DJ).
+    public static let maximumNudge = 0.02
+    /// A phase error is worked off over about this long.
+    public static let correctionSeconds = 2.0
+    /// Tempo changes smaller than this are not proposed (Link would broadcast each one).
+    public static let smallestChangeBPM = 0.01
+
+    public private(set) var placed = false
+    private var lastProposedBPM = 0.0
+    /// The last phase error measured, in beats (positive: the session is ahead of the music).
+    public private(set) var phaseErrorBeats = 0.0
+
+    public init() {}
+
+    /// One prediction from the tracker: beat `barPosition` (1-based) of a bar of `beatsPerBar`
+    /// falls at `beatMicros` on Link's clock, at `bpm`. `sessionPhase` is the session's phase at
+    /// that time for quantum `beatsPerBar` (ignored before the grid is placed).
+    public mutating func predicted(beatMicros: Int64, barPosition: Int, beatsPerBar: Int, bpm: Double, sessionPhase: Double) -> Action {
+        guard bpm.isFinite, bpm > 0, beatsPerBar > 0, (1...beatsPerBar).contains(barPosition) else { return .none }
+        let quantum = Double(beatsPerBar)
+        let wanted = Double(barPosition - 1)
+        guard placed else {
+            placed = true
+            lastProposedBPM = bpm
+            phaseErrorBeats = 0
+            return .place(beat: wanted, atMicros: beatMicros, quantum: quantum, bpm: bpm)
+        }
+        guard sessionPhase.isFinite else { return .none }
+        var error = (sessionPhase - wanted).truncatingRemainder(dividingBy: quantum)
+        if error >= quantum / 2 { error -= quantum }
+        if error < -quantum / 2 { error += quantum }
+        phaseErrorBeats = error
+        // Beats to remove per second, as BPM: error / correctionSeconds beats/s = ×60 BPM.
+        let correction = min(max(-error / Self.correctionSeconds * 60, -Self.maximumNudge * bpm), Self.maximumNudge * bpm)
+        let proposed = bpm + correction
+        guard abs(proposed - lastProposedBPM) >= Self.smallestChangeBPM else { return .none }
+        lastProposedBPM = proposed
+        return .propose(bpm: proposed)
+    }
+}
