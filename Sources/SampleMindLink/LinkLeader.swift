@@ -4,8 +4,9 @@
 /// - At the first lock the grid is placed once: the predicted beat gets the session beat whose
 ///   phase (for quantum = beats per bar) is its place in the bar, so Link's bar lines fall on the
 ///   music's downbeats.
-/// - After that the grid never jumps: a phase error is worked off by nudging the tempo proposed
-///   to Link by at most ``maximumNudge`` of the tempo, over ``correctionSeconds``.
+/// - After that the grid never jumps: a phase error within the beat is worked off by nudging the
+///   tempo proposed to Link by at most ``maximumNudge`` of the tempo, over ``correctionSeconds``.
+///   A later change of the tracker's downbeat is not followed (the bar lines stay where placed).
 /// - When the beat is lost, nothing is proposed: the session keeps the last tempo.
 ///
 /// Pure arithmetic on the values it is given, so tests drive it directly. Not thread-safe: the
@@ -30,7 +31,7 @@ public struct LinkLeader: Sendable {
 
     public private(set) var placed = false
     private var lastProposedBPM = 0.0
-    /// The last phase error measured, in beats (positive: the session is ahead of the music).
+    /// The last phase error measured, in beats within ±0.5 (positive: the session is ahead of the music).
     public private(set) var phaseErrorBeats = 0.0
 
     public init() {}
@@ -49,9 +50,10 @@ public struct LinkLeader: Sendable {
             return .place(beat: wanted, atMicros: beatMicros, quantum: quantum, bpm: bpm)
         }
         guard sessionPhase.isFinite else { return .none }
-        var error = (sessionPhase - wanted).truncatingRemainder(dividingBy: quantum)
-        if error >= quantum / 2 { error -= quantum }
-        if error < -quantum / 2 { error += quantum }
+        // Within a beat only: the bar was placed once, and when the tracker later moves the
+        // downbeat, pulling the session a whole beat at 2 % would detune it for half a minute.
+        let difference = sessionPhase - wanted
+        let error = difference - difference.rounded()
         phaseErrorBeats = error
         // Beats to remove per second, as BPM: error / correctionSeconds beats/s = ×60 BPM.
         let correction = min(max(-error / Self.correctionSeconds * 60, -Self.maximumNudge * bpm), Self.maximumNudge * bpm)

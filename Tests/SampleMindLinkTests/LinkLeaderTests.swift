@@ -18,12 +18,13 @@ final class LinkLeaderTests: XCTestCase {
         }
         XCTAssertEqual(slower, 120 - 0.05 / LinkLeader.correctionSeconds * 60, accuracy: 1e-9)
         XCTAssertEqual(leader.phaseErrorBeats, 0.05, accuracy: 1e-9)
-        // Half a bar off: the nudge is capped at 2 % of the tempo, and wraps the shorter way.
+        // A beat and a tenth behind: only the tenth is corrected (the bar stays where it was
+        // placed), and the nudge is capped at 2 % of the tempo.
         guard case .propose(let capped) = leader.predicted(beatMicros: 1_000_000, barPosition: 3, beatsPerBar: 4, bpm: 120, sessionPhase: 0.9) else {
             return XCTFail("no correction")
         }
         XCTAssertEqual(capped, 120 * (1 + LinkLeader.maximumNudge), accuracy: 1e-9)
-        XCTAssertEqual(leader.phaseErrorBeats, -1.1, accuracy: 1e-9)
+        XCTAssertEqual(leader.phaseErrorBeats, -0.1, accuracy: 1e-9)
     }
 
     func testPredictions_whenInPhase_proposeTheTrackersTempoOnceAndThenNothing() {

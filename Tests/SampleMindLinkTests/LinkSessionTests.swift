@@ -1,0 +1,129 @@
+import Foundation
+import Glibc
+import SampleMindAudioFile
+import SampleMindSynthesis
+import SampleMindTestSupport
+import XCTest
+
+/// The daemon as an Ableton Link peer, against an independent peer (samplemind-link-peer, on
+/// Ableton's library). Link discovers peers by multicast, so each side runs in a network
+/// namespace of its own that the test makes; nothing is sent on the host's interfaces.
+final class LinkSessionTests: XCTestCase {
+    static let rate = 48_000.0
+    /// The loop's beats fall at 0.25 + k · 0.5 s; 16 s is a whole number of bars, so looping keeps them there.
+    static let firstBeat = 0.25
+
+    struct PeerLine { var unix: Double; var peers: Int; var tempo: Double; var beat: Double }
+
+    var peerURL: String { SampleMindBinary.url.deletingLastPathComponent().appendingPathComponent("samplemind-link-peer").path }
+
+    func testLeadMode_givesThePeerTheMusicsTempoAndABeatGridOnItsBeats() throws {
+        let scratch = try ScratchDirectory("link-lead")
+        defer { scratch.remove() }
+        let namespaces = try NetworkNamespacePair(label: "lead", subnet: 62)
+        defer { namespaces.remove() }
+        let path = try writeDrumLoop(in: scratch)
+        let peer = try start(peerURL, ["--seconds", "60"], in: namespaces.second, of: namespaces, label: "peer", scratch: scratch)
+        defer { peer.stop() }
+        let daemon = try start(SampleMindBinary.url.path, Self.serveArguments(path) + ["--link"], in: namespaces.first, of: namespaces,
+                               label: "daemon", scratch: scratch)
+        defer { daemon.stop() }
+        XCTAssertTrue(daemon.waitFor("leading the session", timeout: 20), daemon.errors)
+        usleep(12_000_000)
+
+        let streamToWall = try XCTUnwrap(Self.streamToWall(daemon.output), "the daemon printed no events")
+        let lines = Self.peerLines(peer.output)
+        let now = Date().timeIntervalSince1970
+        let recent = lines.filter { $0.unix > now - 8 }
+        XCTAssertGreaterThan(recent.count, 100, "the peer reports twenty times a second")
+        XCTAssertTrue(recent.allSatisfy { $0.peers >= 1 }, "the peer sees the daemon")
+        let tempos = recent.map(\.tempo).sorted()
+        let tempo = tempos.isEmpty ? 0 : tempos[tempos.count / 2]
+        // Grid error: the peer's beat minus the true beat count at the same moment, in ms.
+        var errors: [Double] = []
+        var barOffsets: [Double] = []
+        for line in recent {
+            let trueBeat = (line.unix - streamToWall - Self.firstBeat) / 0.5
+            let difference = line.beat - trueBeat
+            errors.append((difference - difference.rounded()) * 500)
+            barOffsets.append(difference.rounded() - 4 * (difference / 4).rounded())
+        }
+        let sorted = errors.map(abs).sorted()
+        let p50 = sorted.isEmpty ? 1_000 : sorted[sorted.count / 2]
+        let p95 = sorted.isEmpty ? 1_000 : sorted[Int(0.95 * Double(sorted.count - 1))]
+        print("link lead: peer tempo \(tempo) BPM, grid error |p50| \(p50) ms, |p95| \(p95) ms, bar offsets \(Set(barOffsets)) beats")
+        XCTAssertEqual(tempo, 120, accuracy: 1.5, "the session runs at the music's tempo")
+        XCTAssertLessThan(p95, 60, "the session's beats fall within 60 ms of the music's")
+        XCTAssertTrue(daemon.isRunning)
+    }
+
+    func testFollowMode_theTrackerTakesTheTempoAnotherPeerSets() throws {
+        let scratch = try ScratchDirectory("link-follow")
+        defer { scratch.remove() }
+        let namespaces = try NetworkNamespacePair(label: "follow", subnet: 63)
+        defer { namespaces.remove() }
+        let path = try writeDrumLoop(in: scratch)
+        let peer = try start(peerURL, ["--seconds", "60", "--tempo", "100", "--tempo-after", "4"], in: namespaces.second, of: namespaces,
+                             label: "peer", scratch: scratch)
+        defer { peer.stop() }
+        let daemon = try start(SampleMindBinary.url.path, Self.serveArguments(path) + ["--link", "--link-mode", "follow"],
+                               in: namespaces.first, of: namespaces, label: "daemon", scratch: scratch)
+        defer { daemon.stop() }
+        XCTAssertTrue(daemon.waitFor("following the session's tempo, 100", timeout: 20), daemon.errors)
+        usleep(3_000_000)
+        // Frames printed after the tempo was taken carry it, though the music plays at 120.
+        let frames = daemon.output.split(separator: "\n").filter { $0.contains("\"type\":\"frame\"") }.suffix(2)
+        XCTAssertFalse(frames.isEmpty, daemon.output.suffix(500).description)
+        for frame in frames {
+            XCTAssertTrue(frame.contains("\"tempo_bpm\":100,") || frame.contains("\"tempo_bpm\":100}"), String(frame.prefix(300)))
+        }
+        let lines = Self.peerLines(peer.output).suffix(20)
+        XCTAssertTrue(lines.allSatisfy { abs($0.tempo - 100) < 0.01 }, "the daemon proposes nothing in follow mode")
+    }
+
+    // MARK: - Helpers
+
+    static func serveArguments(_ path: String) -> [String] {
+        ["serve", "--realtime-priority", "0", "--no-storage", "--port", "0", "--input", "file", "--file", path, "--loop", "--print"]
+    }
+
+    func writeDrumLoop(in scratch: ScratchDirectory) throws -> String {
+        let loop = Percussion.drumPattern(bpm: 120, seconds: 16, sampleRate: Self.rate, startSeconds: Self.firstBeat)
+        let path = scratch.file("drums.wav")
+        try AudioFileWriter.write(loop.samples, sampleRate: Int(Self.rate), channelCount: 1, to: path, encoding: .wavFloat)
+        return path
+    }
+
+    /// Starts `executable` in `namespace` and checks, before anything else, that it runs there.
+    func start(_ executable: String, _ arguments: [String], in namespace: String, of namespaces: NetworkNamespacePair,
+               label: String, scratch: ScratchDirectory) throws -> ChildProcess {
+        let (tool, all) = namespaces.exec(in: namespace, [executable] + arguments)
+        let child = try ChildProcess(tool, all, label: label, in: scratch)
+        do { try namespaces.verify(pid: child.pid, isIn: namespace, running: executable) } catch {
+            child.stop(signal: SIGKILL)
+            throw error
+        }
+        return child
+    }
+
+    /// Unix time minus stream time, from the events the daemon printed (median).
+    static func streamToWall(_ output: String) -> Double? {
+        var offsets: [Double] = []
+        for line in output.split(separator: "\n") where line.contains("\"type\":\"beat\"") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let t = object["t"] as? Double, let wall = object["wall_clock"] as? Double else { continue }
+            offsets.append(wall - t)
+        }
+        offsets.sort()
+        return offsets.isEmpty ? nil : offsets[offsets.count / 2]
+    }
+
+    static func peerLines(_ output: String) -> [PeerLine] {
+        output.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            guard fields.count == 5, let unix = Double(fields[0]), let peers = Int(fields[2]), let tempo = Double(fields[3]),
+                  let beat = Double(fields[4]) else { return nil }
+            return PeerLine(unix: unix, peers: peers, tempo: tempo, beat: beat)
+        }
+    }
+}
