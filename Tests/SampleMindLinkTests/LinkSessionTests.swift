@@ -81,6 +81,35 @@ final class LinkSessionTests: XCTestCase {
         XCTAssertTrue(lines.allSatisfy { abs($0.tempo - 100) < 0.01 }, "the daemon proposes nothing in follow mode")
     }
 
+    func testLink_whenOffByDefault_neverJoinsASession() throws {
+        let scratch = try ScratchDirectory("link-off")
+        defer { scratch.remove() }
+        let namespaces = try NetworkNamespacePair(label: "off", subnet: 65)
+        defer { namespaces.remove() }
+        let path = try writeDrumLoop(in: scratch)
+        let peer = try start(peerURL, ["--seconds", "30"], in: namespaces.second, of: namespaces, label: "peer", scratch: scratch)
+        defer { peer.stop() }
+        let daemon = try start(SampleMindBinary.url.path, Self.serveArguments(path), in: namespaces.first, of: namespaces,
+                               label: "daemon", scratch: scratch)
+        defer { daemon.stop() }
+        XCTAssertTrue(daemon.waitFor("listening on http://", timeout: 15), daemon.errors)
+        usleep(4_000_000)
+        XCTAssertEqual(try ProcessSockets.udpCount(of: daemon.pid), 0, "Link opens no socket")
+        XCTAssertFalse(daemon.errors.contains("Ableton Link"), daemon.errors)
+        let lines = Self.peerLines(peer.output)
+        XCTAssertGreaterThan(lines.count, 40)
+        XCTAssertTrue(lines.allSatisfy { $0.peers == 0 }, "the peer never sees the daemon")
+
+        // The same checks see Link when it is on, so they can fail.
+        let on = try start(SampleMindBinary.url.path, Self.serveArguments(path) + ["--link"], in: namespaces.first, of: namespaces,
+                           label: "daemon-on", scratch: scratch)
+        defer { on.stop() }
+        let deadline = Date().addingTimeInterval(10)
+        while Self.peerLines(peer.output).last?.peers != 1, Date() < deadline { usleep(100_000) }
+        XCTAssertEqual(Self.peerLines(peer.output).last?.peers, 1)
+        XCTAssertGreaterThan(try ProcessSockets.udpCount(of: on.pid), 0)
+    }
+
     // MARK: - Helpers
 
     static func serveArguments(_ path: String) -> [String] {

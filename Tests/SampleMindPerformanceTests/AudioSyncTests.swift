@@ -83,21 +83,33 @@ final class AudioSyncTests: XCTestCase {
         let scratch = try ScratchDirectory("wled-off")
         defer { scratch.remove() }
         let path = try Fixtures.write(Fixtures.clickTrack(bpm: 120, seconds: 4), "clicks.wav", in: scratch)
-        let (daemon, port) = try Fixtures.serve(["--input", "file", "--file", path, "--loop"], in: scratch)
+        // In a namespace of its own, so that if Audio Sync were on by mistake its multicast
+        // would not leave on the host's interfaces.
+        let namespaces = try NetworkNamespacePair(label: "wledoff", subnet: 64)
+        defer { namespaces.remove() }
+        let (tool, arguments) = namespaces.exec(in: namespaces.first, [
+            SampleMindBinary.url.path, "serve", "--realtime-priority", "0", "--no-storage", "--port", "0", "--input", "file", "--file", path, "--loop",
+        ])
+        let daemon = try ChildProcess(tool, arguments, label: "daemon", in: scratch)
         defer { daemon.stop() }
+        do { try namespaces.verify(pid: daemon.pid, isIn: namespaces.first, running: SampleMindBinary.url.path) } catch {
+            daemon.stop(signal: SIGKILL)
+            throw error
+        }
+        XCTAssertTrue(daemon.waitFor("listening on http://", timeout: 15), daemon.errors)
         usleep(1_000_000)
-        XCTAssertEqual(try Self.udpSockets(of: daemon.pid), 0, "no UDP socket while Audio Sync is off")
-        XCTAssertFalse(try httpGet(port: port, path: "/metrics").body.contains("wled"))
+        XCTAssertEqual(try ProcessSockets.udpCount(of: daemon.pid), 0, "no UDP socket while Audio Sync (and Link) are off")
         XCTAssertFalse(daemon.errors.contains("WLED"), daemon.errors)
 
         // The same check sees the socket when Audio Sync is on, so it can fail.
         let receiver = try AudioSyncReceiver()
         defer { receiver.stop() }
-        let (sending, _) = try Fixtures.serve(["--input", "file", "--file", path, "--loop", "--wled",
-                                               "--wled-target", "127.0.0.1:\(receiver.port)"], in: scratch)
+        let (sending, port) = try Fixtures.serve(["--input", "file", "--file", path, "--loop", "--wled",
+                                                  "--wled-target", "127.0.0.1:\(receiver.port)"], in: scratch)
         defer { sending.stop() }
         XCTAssertFalse(receiver.waitFor(count: 10, timeout: 10).isEmpty)
-        XCTAssertEqual(try Self.udpSockets(of: sending.pid), 1)
+        XCTAssertEqual(try ProcessSockets.udpCount(of: sending.pid), 1)
+        XCTAssertTrue(try httpGet(port: port, path: "/metrics").body.contains("samplemind_wled_packets_sent_total"))
     }
 
     func testAudioSync_byDefaultSendsToWLEDsMulticastGroupAndSurvivesItsInterfaceGoingAway() throws {
@@ -175,25 +187,6 @@ final class AudioSyncTests: XCTestCase {
         let deadline = Date().addingTimeInterval(timeout)
         while parse().count < count, Date() < deadline { usleep(50_000) }
         return parse()
-    }
-
-    /// UDP sockets process `pid` holds: its socket descriptors looked up in /proc/PID/net/udp{,6}.
-    static func udpSockets(of pid: Int32) throws -> Int {
-        let fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")
-        let inodes = Set(fds.compactMap { fd -> String? in
-            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"),
-                  target.hasPrefix("socket:[") else { return nil }
-            return String(target.dropFirst(8).dropLast())
-        })
-        var count = 0
-        for table in ["udp", "udp6"] {
-            let text = (try? String(contentsOfFile: "/proc/\(pid)/net/\(table)", encoding: .utf8)) ?? ""
-            for line in text.split(separator: "\n").dropFirst() {
-                let columns = line.split(separator: " ")
-                if columns.count > 9, inodes.contains(String(columns[9])) { count += 1 }
-            }
-        }
-        return count
     }
 
     /// A listener that joins WLED's group on `interface` and prints "arrival sender hex" per packet.
