@@ -46,7 +46,7 @@ final class RealTimeSafetyTests: XCTestCase {
         let music = Percussion.drumPattern(bpm: 120, seconds: 12, sampleRate: rate)
         let analyzer = try Analyzer(configuration: AnalyzerConfiguration(sampleRate: rate, channelCount: 1))
         let block = analyzer.samplesPerBlock
-        let controls: [StageControl] = [.tap, .tap, .tap, .lock, .unlock, .downbeat, .meter(3), .meter(7), .reset, .lock]
+        let controls: [StageControl] = [.tap, .tap, .tap, .lock, .unlock, .downbeat, .meter(3), .meter(7), .reset, .lock, .holdTempo(100), .unlock]
         music.samples.withUnsafeBufferPointer { samples in
             let blocks = samples.count / block
             for b in 0..<(blocks / 2) {

@@ -54,6 +54,18 @@ final class StageControlTests: XCTestCase {
         }
     }
 
+    func testHoldTempo_holdsTheGivenTempoAndRefusesTemposOutOfRange() throws {
+        let music = Percussion.drumPattern(bpm: 120, seconds: 12, sampleRate: Self.rate)
+        var allocations = 0
+        let run = try Self.run(music, controls: [(2, .holdTempo(100)), (4, .holdTempo(.nan)), (5, .holdTempo(1_000)), (10, .unlock)],
+                               count: &allocations)
+        XCTAssertEqual(run.applied, [true, false, false, true], "NaN and 1000 BPM are refused")
+        let held = run.frames.filter { (3...9.9).contains($0.timeSeconds) }
+        XCTAssertFalse(held.isEmpty)
+        XCTAssertTrue(held.allSatisfy { $0.tempoBPM == 100 && $0.tempoLocked }, "the music plays at 120, the held tempo is 100")
+        XCTAssertFalse(try XCTUnwrap(run.frames.last).tempoLocked, "unlock releases it")
+    }
+
     func testLockHoldsTheTempoThroughAChangeAndUnlockLetsItFollow() throws {
         let music = Percussion.drumPattern(bpm: 120, seconds: 16, sampleRate: Self.rate)
             .followed(by: Percussion.drumPattern(bpm: 140, seconds: 16, sampleRate: Self.rate))
