@@ -57,6 +57,61 @@ final class LinkSessionTests: XCTestCase {
         XCTAssertTrue(daemon.isRunning)
     }
 
+    func testLeadMode_afterATempoStep_theSessionFollowsWithoutEverJumping() throws {
+        let scratch = try ScratchDirectory("link-step")
+        defer { scratch.remove() }
+        let namespaces = try NetworkNamespacePair(label: "step", subnet: 66)
+        defer { namespaces.remove() }
+        let track = Percussion.drumPattern(bpm: 120, seconds: 16, sampleRate: Self.rate, startSeconds: Self.firstBeat)
+            .followed(by: Percussion.drumPattern(bpm: 140, seconds: 20, sampleRate: Self.rate, startSeconds: 0))
+        let path = scratch.file("step.wav")
+        try AudioFileWriter.write(track.samples, sampleRate: Int(Self.rate), channelCount: 1, to: path, encoding: .wavFloat)
+        let peer = try start(peerURL, ["--seconds", "60"], in: namespaces.second, of: namespaces, label: "peer", scratch: scratch)
+        defer { peer.stop() }
+        let daemon = try start(SampleMindBinary.url.path, Self.serveArguments(path).filter { $0 != "--loop" } + ["--link"],
+                               in: namespaces.first, of: namespaces, label: "daemon", scratch: scratch)
+        defer { daemon.stop() }
+        XCTAssertTrue(daemon.waitFor("leading the session", timeout: 20), daemon.errors)
+        let placedAt = Date().timeIntervalSince1970
+        XCTAssertTrue(daemon.waitFor("\"type\":\"session\"", inOutput: true, timeout: 5))
+        usleep(30_000_000)
+
+        let streamToWall = try XCTUnwrap(Self.streamToWall(daemon.output), "the daemon printed no beats")
+        // From 4 s after the peers found each other: until then Link may still be merging their two
+        // sessions into one timeline, which moves one of them once (Link's doing, not ours).
+        let joined = max(placedAt, Self.peerLines(peer.output).first { $0.peers >= 1 }?.unix ?? .infinity)
+        let lines = Self.peerLines(peer.output).filter { $0.unix > joined + 4 && $0.unix < streamToWall + track.durationSeconds }
+        XCTAssertGreaterThan(lines.count, 300)
+        // Never a jump: between two reports the beat advances as the tempo says (a 2 % nudge
+        // moves it by under 0.002 beats in 50 ms).
+        var largestJump = 0.0
+        var jumpAt = 0.0
+        for (a, b) in zip(lines, lines.dropFirst()) {
+            let jump = abs(b.beat - a.beat - (b.unix - a.unix) * (a.tempo + b.tempo) / 120)
+            if jump > largestJump { (largestJump, jumpAt) = (jump, a.unix - streamToWall) }
+        }
+        XCTAssertLessThan(largestJump, 0.02, "the session's beat grid never jumps")
+        // Re-lock: from the step (16 s) until the session runs within 1 % of 140 BPM for good.
+        let stepWall = streamToWall + 16
+        let settled = lines.last { abs($0.tempo - 140) > 1.4 }.map(\.unix) ?? stepWall
+        let relock = settled - stepWall
+        // Grid error over the last 8 s: the session's nearest beat against the nearest true beat.
+        let trueWalls = track.beats.map { $0 + streamToWall }
+        var errors: [Double] = []
+        for line in lines where line.unix > streamToWall + track.durationSeconds - 8 {
+            let beatWall = line.unix + (line.beat.rounded() - line.beat) * 60 / line.tempo
+            errors.append(trueWalls.map { abs($0 - beatWall) }.min() ?? 1)
+        }
+        errors.sort()
+        let p95 = errors.isEmpty ? 1 : errors[Int(0.95 * Double(errors.count - 1))]
+        print("link step 120→140: re-locked \(relock) s after the step, largest jump \(largestJump) beats at stream time \(jumpAt) s, "
+              + "grid error afterwards p50 \(errors.isEmpty ? 1 : errors[errors.count / 2] * 1000) ms, p95 \(p95 * 1000) ms, "
+              + "tempo \(lines.last?.tempo ?? 0)")
+        XCTAssertLessThan(relock, 15, "the session takes the new tempo within 15 s (the tracker re-locks, then the session follows)")
+        XCTAssertEqual(lines.last?.tempo ?? 0, 140, accuracy: 1.4)
+        XCTAssertLessThan(p95, 0.060, "and its beats fall on the music's again")
+    }
+
     func testFollowMode_theTrackerTakesTheTempoAnotherPeerSets() throws {
         let scratch = try ScratchDirectory("link-follow")
         defer { scratch.remove() }
