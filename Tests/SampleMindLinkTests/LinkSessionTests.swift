@@ -55,6 +55,31 @@ final class LinkSessionTests: XCTestCase {
         XCTAssertEqual(tempo, 120, accuracy: 1.5, "the session runs at the music's tempo")
         XCTAssertLessThan(p95, 60, "the session's beats fall within 60 ms of the music's")
         XCTAssertTrue(daemon.isRunning)
+
+        // The daemon reports the session: peers, tempo, offset and grid error (asked from inside its namespace).
+        let port = try XCTUnwrap(daemon.errors.components(separatedBy: "listening on http://127.0.0.1:").last?.split(separator: "/").first)
+        let status = try Self.run(namespaces.exec(in: namespaces.first, ["/usr/bin/curl", "-s", "http://127.0.0.1:\(port)/v1/status"]))
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any], status)
+        let link = try XCTUnwrap(object["link"] as? [String: Any], status)
+        XCTAssertEqual(link["peers"] as? Int, 1)
+        XCTAssertEqual(link["session_tempo_bpm"] as? Double ?? 0, 120, accuracy: 1.5)
+        XCTAssertEqual(link["offset_ms"] as? Int, 0)
+        XCTAssertLessThan(abs(link["grid_error_ms"] as? Double ?? 1_000), 60)
+        let metrics = try Self.run(namespaces.exec(in: namespaces.first, ["/usr/bin/curl", "-s", "http://127.0.0.1:\(port)/metrics"]))
+        XCTAssertTrue(metrics.contains("samplemind_link_peers 1"), metrics)
+    }
+
+    /// Runs a short command and returns its standard output.
+    static func run(_ command: (String, [String])) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command.0)
+        process.arguments = command.1
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
     }
 
     func testLeadMode_afterATempoStep_theSessionFollowsWithoutEverJumping() throws {
