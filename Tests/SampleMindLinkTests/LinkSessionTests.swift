@@ -82,6 +82,32 @@ final class LinkSessionTests: XCTestCase {
         return String(decoding: data, as: UTF8.self)
     }
 
+    func testLeadMode_withAnOffset_putsTheSessionsBeatsThatMuchLater() throws {
+        let scratch = try ScratchDirectory("link-offset")
+        defer { scratch.remove() }
+        let namespaces = try NetworkNamespacePair(label: "offset", subnet: 67)
+        defer { namespaces.remove() }
+        let path = try writeDrumLoop(in: scratch)
+        let peer = try start(peerURL, ["--seconds", "60"], in: namespaces.second, of: namespaces, label: "peer", scratch: scratch)
+        defer { peer.stop() }
+        let daemon = try start(SampleMindBinary.url.path, Self.serveArguments(path) + ["--link", "--link-offset-ms", "100"],
+                               in: namespaces.first, of: namespaces, label: "daemon", scratch: scratch)
+        defer { daemon.stop() }
+        XCTAssertTrue(daemon.waitFor("leading the session", timeout: 20), daemon.errors)
+        usleep(12_000_000)
+        let streamToWall = try XCTUnwrap(Self.streamToWall(daemon.output), "the daemon printed no events")
+        let now = Date().timeIntervalSince1970
+        // Signed: the session's beat time minus the music's (positive: the session is later).
+        var lags = Self.peerLines(peer.output).filter { $0.unix > now - 8 }.map { line -> Double in
+            let difference = line.beat - (line.unix - streamToWall - Self.firstBeat) / 0.5
+            return -(difference - difference.rounded()) * 500
+        }
+        lags.sort()
+        let median = lags.isEmpty ? 0 : lags[lags.count / 2]
+        print("link offset 100 ms: the session's beats are \(median) ms after the music's")
+        XCTAssertEqual(median, 100, accuracy: 30, "link.offset_ms = 100 puts the session's beats 100 ms after the detected ones")
+    }
+
     func testLeadMode_afterATempoStep_theSessionFollowsWithoutEverJumping() throws {
         let scratch = try ScratchDirectory("link-step")
         defer { scratch.remove() }
