@@ -18,7 +18,7 @@ struct BenchCommand: ParsableCommand {
 
     /// A benchmark the command line can name.
     enum Benchmark: String, CaseIterable, ExpressibleByArgument {
-        case speed, accuracy, live, latency, stream, segments, dashboard, performer
+        case speed, accuracy, live, latency, stream, segments, dashboard, performer, wled
 
         /// What it measures, for --help.
         var summary: String {
@@ -31,6 +31,7 @@ struct BenchCommand: ParsableCommand {
             case .segments: return "storage and search at 100,000 segments"
             case .dashboard: return "what the dashboard costs a headless Chromium"
             case .performer: return "OSC beat timing and the MIDI clock on JACK"
+            case .wled: return "WLED Audio Sync: packet rate, jitter and peak timing"
             }
         }
     }
@@ -60,7 +61,7 @@ struct BenchCommand: ParsableCommand {
     var streamSeconds = 20.0
     @Option(help: "Seconds of measurement in the dashboard benchmark.")
     var dashboardSeconds = 30.0
-    @Option(help: "Seconds of music per song in the performer benchmark.")
+    @Option(help: "Seconds of music per song in the performer and wled benchmarks.")
     var performerSeconds = 40.0
 
     func validate() throws {
@@ -88,6 +89,7 @@ struct BenchCommand: ParsableCommand {
                 OSCTimingBenchmark.run(seconds: performerSeconds)
                 print("")
                 MIDIClockBenchmark.run(firstSeconds: performerSeconds, secondSeconds: performerSeconds / 2)
+            case .wled: AudioSyncBenchmark.run(seconds: performerSeconds)
             }
             fflush(nil)
         }
