@@ -130,7 +130,8 @@ public final class LinkDriver: @unchecked Sendable {
         case .propose(let bpm):
             peer.setTempo(bpm, atMicros: nowMicros)
         }
-        let bpm = Double(frame.tempoBPM)
-        gridErrorMicros.store(Int((leader.phaseErrorBeats * 60 / bpm * 1e6).rounded()), ordering: .relaxed)
+        // Clamped to a minute either way, so no tempo can make the conversion trap.
+        let errorMicros = leader.phaseErrorBeats * 60 / Double(frame.tempoBPM) * 1e6
+        gridErrorMicros.store(errorMicros.isFinite ? Int(min(max(errorMicros, -60e6), 60e6).rounded()) : 0, ordering: .relaxed)
     }
 }
