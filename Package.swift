@@ -120,15 +120,18 @@ let package = Package(
         .executableTarget(
             name: "samplemind-bench",
             dependencies: ["SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindStorage",
-                           "SampleMindPerformance", "SampleMindLog", "SampleMindOutputs", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+                           "SampleMindPerformance", "SampleMindLog", "SampleMindOutputs", "SampleMindNetworkNamespace",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // An independent Link peer for the Link tests and benchmark.
         .executableTarget(name: "samplemind-link-peer", dependencies: ["SampleMindLink"]),
 
+        // Network namespaces joined by a veth pair, for whatever sends multicast in tests and benchmarks.
+        .target(name: "SampleMindNetworkNamespace", path: "Tests/SampleMindNetworkNamespace"),
         .target(
             name: "SampleMindTestSupport",
-            dependencies: [.product(name: "MallocInterposerSwift", package: "malloc-interposer")],
+            dependencies: ["SampleMindNetworkNamespace", .product(name: "MallocInterposerSwift", package: "malloc-interposer")],
             path: "Tests/SampleMindTestSupport",
             exclude: ["validate-protocol-messages.py"]
         ),

@@ -18,7 +18,7 @@ struct BenchCommand: ParsableCommand {
 
     /// A benchmark the command line can name.
     enum Benchmark: String, CaseIterable, ExpressibleByArgument {
-        case speed, accuracy, live, latency, stream, segments, dashboard, performer, wled
+        case speed, accuracy, live, latency, stream, segments, dashboard, performer, wled, link
 
         /// What it measures, for --help.
         var summary: String {
@@ -32,6 +32,7 @@ struct BenchCommand: ParsableCommand {
             case .dashboard: return "what the dashboard costs a headless Chromium"
             case .performer: return "OSC beat timing and the MIDI clock on JACK"
             case .wled: return "WLED Audio Sync: packet rate, jitter and peak timing"
+            case .link: return "Ableton Link: tempo and grid error, re-lock after a step (network namespaces, root)"
             }
         }
     }
@@ -61,7 +62,7 @@ struct BenchCommand: ParsableCommand {
     var streamSeconds = 20.0
     @Option(help: "Seconds of measurement in the dashboard benchmark.")
     var dashboardSeconds = 30.0
-    @Option(help: "Seconds of music per song in the performer and wled benchmarks.")
+    @Option(help: "Seconds of music per song in the performer, wled and link benchmarks.")
     var performerSeconds = 40.0
 
     func validate() throws {
@@ -90,6 +91,7 @@ struct BenchCommand: ParsableCommand {
                 print("")
                 MIDIClockBenchmark.run(firstSeconds: performerSeconds, secondSeconds: performerSeconds / 2)
             case .wled: AudioSyncBenchmark.run(seconds: performerSeconds)
+            case .link: LinkBenchmark.run(seconds: performerSeconds / 2)
             }
             fflush(nil)
         }
