@@ -163,6 +163,31 @@ final class LinkSessionTests: XCTestCase {
         XCTAssertLessThan(p95, 0.060, "and its beats fall on the music's again")
     }
 
+    func testLeadMode_whenTheMusicStops_theSessionKeepsTheLastTempo() throws {
+        let scratch = try ScratchDirectory("link-silence")
+        defer { scratch.remove() }
+        let namespaces = try NetworkNamespacePair(label: "quiet", subnet: 69)
+        defer { namespaces.remove() }
+        let drums = Percussion.drumPattern(bpm: 120, seconds: 14, sampleRate: Self.rate, startSeconds: Self.firstBeat)
+        let track = drums.followed(by: Signal(sampleRate: Self.rate, samples: [Float](repeating: 0, count: Int(10 * Self.rate))))
+        let path = scratch.file("then-silence.wav")
+        try AudioFileWriter.write(track.samples, sampleRate: Int(Self.rate), channelCount: 1, to: path, encoding: .wavFloat)
+        let peer = try start(peerURL, ["--seconds", "60"], in: namespaces.second, of: namespaces, label: "peer", scratch: scratch)
+        defer { peer.stop() }
+        let daemon = try start(SampleMindBinary.url.path, Self.serveArguments(path).filter { $0 != "--loop" } + ["--link"],
+                               in: namespaces.first, of: namespaces, label: "daemon", scratch: scratch)
+        defer { daemon.stop() }
+        XCTAssertTrue(daemon.waitFor("leading the session", timeout: 20), daemon.errors)
+        usleep(22_000_000)
+        let streamToWall = try XCTUnwrap(Self.streamToWall(daemon.output), "the daemon printed no beats")
+        // Late in the silence (19–23 s): the tracker has no beat, the session runs on at 120.
+        let quiet = Self.peerLines(peer.output).filter { $0.unix > streamToWall + 19 && $0.unix < streamToWall + 23 }
+        XCTAssertGreaterThan(quiet.count, 30)
+        XCTAssertTrue(quiet.allSatisfy { $0.peers >= 1 && abs($0.tempo - 120) < 1.5 }, "\(quiet.map(\.tempo).prefix(10))")
+        let frames = daemon.output.split(separator: "\n").filter { $0.contains("\"type\":\"frame\"") && $0.contains("\"tempo_bpm\":0,") }
+        XCTAssertFalse(frames.isEmpty, "the tracker did lose the beat in the silence")
+    }
+
     func testFollowMode_theTrackerTakesTheTempoAnotherPeerSets() throws {
         let scratch = try ScratchDirectory("link-follow")
         defer { scratch.remove() }
