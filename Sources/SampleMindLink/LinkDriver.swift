@@ -115,7 +115,8 @@ public final class LinkDriver: @unchecked Sendable {
         let beatMicros = nowMicros + Int64(offset)
         let quantum = Double(max(1, Int(frame.beatsPerBar)))
         let action = leader.predicted(beatMicros: beatMicros, barPosition: Int(frame.nextBeatBarPosition), beatsPerBar: Int(quantum),
-                                      bpm: Double(frame.tempoBPM), sessionPhase: peer.phase(atMicros: beatMicros, quantum: quantum))
+                                      bpm: Double(frame.tempoBPM), confidence: frame.tempoLocked ? 1 : frame.tempoConfidence,
+                                      sessionPhase: peer.phase(atMicros: beatMicros, quantum: quantum))
         switch action {
         case .none:
             break

@@ -1,13 +1,15 @@
 /// Lead mode's decisions: how the Link session's tempo and beat grid follow the beat tracker.
 ///
-/// - While the tracker predicts beats (it holds a tempo), the session's tempo follows it.
+/// - While the tracker predicts beats with a tempo confidence of at least ``minimumConfidence``,
+///   the session's tempo follows it.
 /// - At the first lock the grid is placed once: the predicted beat gets the session beat whose
 ///   phase (for quantum = beats per bar) is its place in the bar, so Link's bar lines fall on the
 ///   music's downbeats.
 /// - After that the grid never jumps: a phase error within the beat is worked off by nudging the
 ///   tempo proposed to Link by at most ``maximumNudge`` of the tempo, over ``correctionSeconds``.
 ///   A later change of the tracker's downbeat is not followed (the bar lines stay where placed).
-/// - When the beat is lost, nothing is proposed: the session keeps the last tempo.
+/// - When the beat is lost or the confidence falls below that (a tempo change being found),
+///   nothing is proposed: the session keeps the last tempo.
 ///
 /// Pure arithmetic on the values it is given, so tests drive it directly. Not thread-safe: the
 /// Link thread owns it.
@@ -26,6 +28,10 @@ public struct LinkLeader: Sendable {
     public static let maximumNudge = 0.02
     /// A phase error is worked off over about this long.
     public static let correctionSeconds = 2.0
+    /// The tracker's tempo confidence below which the session is left alone: early guesses in the
+    /// first seconds (about 0.2, often at a wrong multiple) and the moments of a tempo change fall
+    /// below it; music it is sure of measures about 0.7.
+    public static let minimumConfidence: Float = 0.4
     /// Tempo changes smaller than this are not proposed (Link would broadcast each one).
     public static let smallestChangeBPM = 0.01
 
@@ -37,10 +43,12 @@ public struct LinkLeader: Sendable {
     public init() {}
 
     /// One prediction from the tracker: beat `barPosition` (1-based) of a bar of `beatsPerBar`
-    /// falls at `beatMicros` on Link's clock, at `bpm`. `sessionPhase` is the session's phase at
+    /// falls at `beatMicros` on Link's clock, at `bpm` with `confidence`. `sessionPhase` is the session's phase at
     /// that time for quantum `beatsPerBar` (ignored before the grid is placed).
-    public mutating func predicted(beatMicros: Int64, barPosition: Int, beatsPerBar: Int, bpm: Double, sessionPhase: Double) -> Action {
-        guard bpm.isFinite, bpm > 0, beatsPerBar > 0, (1...beatsPerBar).contains(barPosition) else { return .none }
+    public mutating func predicted(beatMicros: Int64, barPosition: Int, beatsPerBar: Int, bpm: Double, confidence: Float,
+                                   sessionPhase: Double) -> Action {
+        guard bpm.isFinite, bpm > 0, beatsPerBar > 0, (1...beatsPerBar).contains(barPosition),
+              confidence >= Self.minimumConfidence else { return .none }
         let quantum = Double(beatsPerBar)
         let wanted = Double(barPosition - 1)
         guard placed else {
