@@ -61,9 +61,10 @@ enum LinkBenchmark {
         let after = lines.filter { $0.unix > step && $0.unix < streamToWall + 2 * half }
         let settled = after.last { abs($0.tempo - 140) > 1.4 }?.unix ?? step
         let steady = lines.filter { $0.unix > joined + 4 && $0.unix < streamToWall + 2 * half }
-        let jump = zip(steady, steady.dropFirst()).map { abs($1.beat - $0.beat - ($1.unix - $0.unix) * ($0.tempo + $1.tempo) / 120) }.max() ?? 0
-        print(String(format: "  re-lock after the step: within 1 %% of 140 BPM for good %.1f s after it; largest grid move between reports 50 ms apart %.4f beats",
-                     settled - step, jump))
+        let moves = zip(steady, steady.dropFirst()).map { (abs($1.beat - $0.beat - ($1.unix - $0.unix) * ($0.tempo + $1.tempo) / 120), $0.unix, $1.tempo - $0.tempo) }
+        let jump = moves.max { $0.0 < $1.0 } ?? (0, streamToWall, 0)
+        print(String(format: "  re-lock after the step: within 1 %% of 140 BPM for good %.1f s after it; largest grid move between reports 50 ms apart %.4f beats (at %.2f s, tempo change %+.2f BPM)",
+                     settled - step, jump.0, jump.1 - streamToWall, jump.2))
     }
 
     /// `ip netns exec NAMESPACE executable …`, checked to run in the namespace (else killed).
