@@ -32,6 +32,7 @@ let package = Package(
         systemLibrary("CWebSockets", pkgConfig: "libwebsockets", apt: "libwebsockets-dev"),
         systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
         systemLibrary("CLo", pkgConfig: "liblo", apt: "liblo-dev"),
+        systemLibrary("CMosquitto", pkgConfig: "libmosquitto", apt: "libmosquitto-dev"),
 
         // How every part of the daemon reports what happens: levels and the sink they are written to.
         .target(name: "SampleMindLog"),
@@ -92,11 +93,17 @@ let package = Package(
             name: "SampleMindPerformance",
             dependencies: ["SampleMindOutputs", "SampleMindAnalysis", "SampleMindProtocol", "SampleMindRealtime", "SampleMindValidation", "CLo"]
         ),
+        // MQTT out (libmosquitto): each room's beat, tempo, key, levels and segments through a broker.
+        .target(
+            name: "SampleMindMQTT",
+            dependencies: ["SampleMindOutputs", "SampleMindAnalysis", "SampleMindProtocol", "SampleMindRealtime", "SampleMindValidation",
+                           "SampleMindLog", "CMosquitto"]
+        ),
         // The running daemon: its services (input, engine, storage, performer outputs, stream server)
         // started and stopped as one group, and the control loop (signals, systemd, reload).
         .target(
             name: "SampleMindDaemon",
-            dependencies: ["SampleMindPerformance", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
+            dependencies: ["SampleMindPerformance", "SampleMindMQTT", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
                            "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming", "SampleMindService", "SampleMindConfiguration",
                            "SampleMindStorage", "SampleMindValidation", "SampleMindAnalysis", "SampleMindOutputs", "SampleMindLog"]
         ),
