@@ -59,10 +59,14 @@ public final class MQTTPublisher: @unchecked Sendable {
         worker.start { [self] in run() }
     }
 
-    /// Says `offline` (retained), disconnects, and ends both threads.
+    /// Ends the publisher thread, sends the segments still waiting (the last one is stored as the
+    /// daemon stops), says `offline` (retained) and disconnects.
     public func stop() {
         worker.stop(waking: queue.wake)
-        if link.connected.load(ordering: .acquiring) { publish(settings.topics.status, Array("offline".utf8), qos: 1, retain: true) }
+        if link.connected.load(ordering: .acquiring) {
+            sendBacklog()
+            publish(settings.topics.status, Array("offline".utf8), qos: 1, retain: true)
+        }
         client.stop()
     }
 
@@ -131,11 +135,11 @@ public final class MQTTPublisher: @unchecked Sendable {
         switch output {
         case .frame(let frame, let wall):
             if settings.levelRateHz > 0, wall >= nextLevelAt {
-                nextLevelAt = max(nextLevelAt + 1 / settings.levelRateHz, wall - 1 / settings.levelRateHz)
+                nextLevelAt = Self.nextDue(after: nextLevelAt, now: wall, rateHz: settings.levelRateHz)
                 live(topics.level, FrameJSON.encode(frame, wallClockSeconds: wall, fields: [.levels, .loudness]), connected: connected)
             }
             if settings.frameRateHz > 0, wall >= nextFrameAt {
-                nextFrameAt = max(nextFrameAt + 1 / settings.frameRateHz, wall - 1 / settings.frameRateHz)
+                nextFrameAt = Self.nextDue(after: nextFrameAt, now: wall, rateHz: settings.frameRateHz)
                 live(topics.frame, FrameJSON.encode(frame, wallClockSeconds: wall, fields: [.levels, .loudness, .spectral, .tracking]),
                      connected: connected)
             }
@@ -154,6 +158,13 @@ public final class MQTTPublisher: @unchecked Sendable {
         case .session, .discontinuity:
             break
         }
+    }
+
+    /// When the next message of a rate-limited topic is due: one period after the last, or one
+    /// period from now when the last is more than a period ago (after an outage or at the start).
+    static func nextDue(after due: Double, now: Double, rateHz: Double) -> Double {
+        let next = due + 1 / rateHz
+        return next > now ? next : now + 1 / rateHz
     }
 
     /// A message that is only worth having now: published while connected, else dropped and counted.

@@ -29,6 +29,8 @@ public struct DaemonStatus: Sendable {
     public var oscTargets: [(target: String, sent: Int, failed: Int)] = []
     public var oscControlsRefused = 0
     public var midiMessagesLost = 0
+    /// Metrics of the daemon's other services (MQTT, …), each added to /metrics as given.
+    public var serviceMetrics: [ServiceMetric] = []
 
     public init(version: String, inputDescription: String, inputState: String, xruns: Int, ringOverruns: Int,
                 analysisHeartbeat: Int, analysisBlocks: Int, analysisMeanSeconds: Double, analysisMaxSeconds: Double,
@@ -44,5 +46,21 @@ public struct DaemonStatus: Sendable {
         self.analysisMaxSeconds = analysisMaxSeconds
         self.engineQueueDrops = engineQueueDrops
         self.degradedReasons = degradedReasons
+    }
+}
+
+/// One metric a service reports for /metrics, in Prometheus' terms: its name without the
+/// `samplemind_` prefix, `counter` or `gauge`, its help, and its samples by label set (`{…}` or "").
+public struct ServiceMetric: Sendable {
+    public var name: String
+    public var type: String
+    public var help: String
+    public var samples: [(labels: String, value: Double)]
+
+    public init(name: String, type: String, help: String, samples: [(labels: String, value: Double)]) {
+        self.name = name
+        self.type = type
+        self.help = help
+        self.samples = samples
     }
 }
