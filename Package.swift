@@ -164,6 +164,10 @@ let package = Package(
                            "SampleMindSynthesis", "SampleMindAudioFile", "SampleMindTestSupport"]
         ),
         .testTarget(
+            name: "SampleMindMQTTTests",
+            dependencies: ["samplemind", "SampleMindMQTT", "SampleMindTestSupport"]
+        ),
+        .testTarget(
             name: "SampleMindStorageTests",
             dependencies: ["SampleMindStorage", "SampleMindAnalysis", "SampleMindEngine", "SampleMindSynthesis"]
         ),
