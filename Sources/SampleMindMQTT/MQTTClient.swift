@@ -95,6 +95,7 @@ final class MQTTClient: @unchecked Sendable {
 
     /// The broker's refusal in words, for CONNACK codes of MQTT 3.1.1 and reason codes of MQTT 5.
     static func describeRefusal(_ code: Int32, version: MQTTSettings.ProtocolVersion) -> String {
-        String(cString: version == .v5 ? mosquitto_reason_string(code) : mosquitto_connack_string(code))
+        let text = String(cString: version == .v5 ? mosquitto_reason_string(code) : mosquitto_connack_string(code))
+        return text.hasSuffix(".") ? String(text.dropLast()) : text
     }
 }

@@ -182,6 +182,25 @@ final class MQTTPublisherTests: XCTestCase {
         XCTAssertEqual(try metric(rightPort, "mqtt_connected"), 1)
     }
 
+    func testTLS_withTheBrokersCAConnects_andWithAnotherCAIsRefusedAndReported() throws {
+        let certificates = try TestCertificates(named: "broker", in: scratch)
+        let stranger = try TestCertificates(named: "stranger", serverCertificate: false, in: scratch)
+        let broker = try broker(tls: .init(caFile: certificates.caFile, certificateFile: certificates.certificateFile, keyFile: certificates.keyFile))
+        let subscriber = try subscriber(broker, extra: ["--cafile", certificates.caFile])
+        let url = "mqtts://127.0.0.1:\(broker.port)"
+        let (_, port) = try daemon(room: "tls", url: url, mqtt: ["CA_FILE": certificates.caFile])
+        XCTAssertFalse(subscriber.waitFor("samplemind/tls/beat", timeout: 20).isEmpty, "beats over TLS: \(subscriber.errors)")
+        XCTAssertEqual(try metric(port, "mqtt_connected"), 1)
+
+        let (refused, refusedPort) = try daemon(room: "untrusting", url: url, mqtt: ["CA_FILE": stranger.caFile])
+        sleep(3)
+        XCTAssertEqual(try metric(refusedPort, "mqtt_connected"), 0)
+        let reasons = try health(refusedPort)["reasons"] as? [String] ?? []
+        XCTAssertTrue(reasons.contains { $0.contains("not connected") && $0.contains("certificate verify failed") }, "\(reasons)")
+        XCTAssertTrue(subscriber.messages("samplemind/untrusting/beat").isEmpty, "nothing goes out over an untrusted link")
+        XCTAssertTrue(refused.isRunning, "the daemon keeps analysing")
+    }
+
     func testBadConfigurationValues_exitWith78NamingTheKey() throws {
         let missing = scratch.file("no-such-file")
         let cases: [([String: String], String)] = [
