@@ -33,6 +33,7 @@ public final class MQTTPublisher: @unchecked Sendable {
     private var wasConnected = false
     private var outageLogged = false
     private var outageDrops = 0
+    private var framesDropped = 0
     private var startedAt = 0.0
     private var latestTempo: String?
     private var latestKey: String?
@@ -136,12 +137,13 @@ public final class MQTTPublisher: @unchecked Sendable {
         case .frame(let frame, let wall):
             if settings.levelRateHz > 0, wall >= nextLevelAt {
                 nextLevelAt = Self.nextDue(after: nextLevelAt, now: wall, rateHz: settings.levelRateHz)
-                live(topics.level, FrameJSON.encode(frame, wallClockSeconds: wall, fields: [.levels, .loudness]), connected: connected)
+                live(topics.level, FrameJSON.encode(frame, wallClockSeconds: wall, fields: [.levels, .loudness]), connected: connected,
+                     isFrame: true)
             }
             if settings.frameRateHz > 0, wall >= nextFrameAt {
                 nextFrameAt = Self.nextDue(after: nextFrameAt, now: wall, rateHz: settings.frameRateHz)
                 live(topics.frame, FrameJSON.encode(frame, wallClockSeconds: wall, fields: [.levels, .loudness, .spectral, .tracking]),
-                     connected: connected)
+                     connected: connected, isFrame: true)
             }
         case .event(let event, let wall):
             let json = EventJSON.encode(event, wallClockSeconds: wall)
@@ -167,17 +169,15 @@ public final class MQTTPublisher: @unchecked Sendable {
         return next > now ? next : now + 1 / rateHz
     }
 
-    /// A message that is only worth having now: published while connected, else dropped and counted.
-    private func live(_ topic: String, _ json: String, connected: Bool) {
-        guard connected else {
-            dropped.add(1, ordering: .relaxed)
-            outageDrops += 1
-            return
-        }
-        if !publish(topic, stamped(json), qos: settings.qosEvents, retain: false) {
-            dropped.add(1, ordering: .relaxed)
-            outageDrops += 1
-        }
+    /// A message that is only worth having now: published while connected, else dropped and
+    /// counted. Frame messages (`level`, `frame`) carry `dropped_frames` as on the stream: the
+    /// frames this publisher lost so far, behind the engine or while the broker was away.
+    private func live(_ topic: String, _ json: String, connected: Bool, isFrame: Bool = false) {
+        let payload = isFrame ? stamped(json, droppedFrames: framesDropped + queue.droppedFrames.load(ordering: .relaxed)) : stamped(json)
+        if connected, publish(topic, payload, qos: settings.qosEvents, retain: false) { return }
+        dropped.add(1, ordering: .relaxed)
+        outageDrops += 1
+        if isFrame { framesDropped += 1 }
     }
 
     private func sendBacklog() {
@@ -188,10 +188,11 @@ public final class MQTTPublisher: @unchecked Sendable {
         }
     }
 
-    /// `json` with this publisher's next `seq` put first, as the stream does per connection.
-    private func stamped(_ json: String) -> [UInt8] {
+    /// `json` with this publisher's next `seq` (and `dropped_frames` for frames) put first, as the
+    /// stream does per connection.
+    private func stamped(_ json: String, droppedFrames: Int? = nil) -> [UInt8] {
         sequence += 1
-        return MessageHead.prefixed(Array(json.utf8), sequence: sequence)
+        return MessageHead.prefixed(Array(json.utf8), sequence: sequence, droppedFrames: droppedFrames)
     }
 
     @discardableResult

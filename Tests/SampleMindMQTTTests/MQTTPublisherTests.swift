@@ -70,7 +70,7 @@ final class MQTTPublisherTests: XCTestCase {
         let broker = try broker()
         let subscriber = try subscriber(broker)
         _ = try daemon(room: "a", url: "mqtt://127.0.0.1:\(broker.port)", mqtt: ["HOME_ASSISTANT": "true", "PROTOCOL": "5"])
-        _ = try daemon(room: "b", url: "mqtt://127.0.0.1:\(broker.port)", mqtt: ["PROTOCOL": "3.1.1"])
+        _ = try daemon(room: "b", url: "mqtt://127.0.0.1:\(broker.port)", mqtt: ["PROTOCOL": "3.1.1", "FRAME_RATE_HZ": "5"])
         for room in ["a", "b"] {
             let beats = subscriber.waitFor("samplemind/\(room)/beat", count: 8, timeout: 20)
             XCTAssertGreaterThanOrEqual(beats.count, 8, "room \(room)'s beats: \(subscriber.errors)")
@@ -84,6 +84,10 @@ final class MQTTPublisherTests: XCTestCase {
             XCTAssertFalse(subscriber.waitFor("samplemind/\(room)/level", count: 5, timeout: 5).isEmpty, "levels at level_rate_hz")
             XCTAssertEqual(subscriber.messages("samplemind/\(room)/status").first?.payload, "online")
         }
+        XCTAssertGreaterThanOrEqual(subscriber.waitFor("samplemind/b/frame", count: 3, timeout: 3).count, 3, "room b sends frames")
+        XCTAssertTrue(subscriber.messages("samplemind/a/frame").isEmpty, "room a sends no frames (frame_rate_hz 0)")
+        let payloads = subscriber.messages().filter { $0.topic.hasPrefix("samplemind/") && !$0.topic.hasSuffix("/status") }.map(\.payload)
+        XCTAssertEqual(try ProtocolSchema.violations(of: payloads), [], "payloads are the stream's messages, valid against docs/protocol.schema.json")
         let levels = subscriber.messages("samplemind/a/level")
         let span = (levels.last?.arrival ?? 0) - (levels.first?.arrival ?? 0)
         XCTAssertEqual(Double(levels.count - 1) / max(span, 0.1), 10, accuracy: 2, "10 level messages per second")
@@ -224,6 +228,20 @@ final class MQTTPublisherTests: XCTestCase {
             XCTAssertTrue(daemon.errors.contains(key), "\(environment) names \(key): \(daemon.errors)")
             XCTAssertFalse(daemon.errors.contains("listening on"), "nothing started")
         }
+    }
+
+    func testCheckConfig_neverShowsTheMQTTPassword() throws {
+        let passwordFile = scratch.file("mqtt-password")
+        try "from-the-file\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        let shown = try SampleMindBinary.run(["check-config"], environment: ["SAMPLEMIND_MQTT_PASSWORD_FILE": passwordFile], timeout: 20)
+        XCTAssertEqual(shown.status, 0, shown.standardError)
+        XCTAssertTrue(shown.standardOutput.contains("mqtt.password = (set, hidden)"), shown.standardOutput)
+        XCTAssertFalse((shown.standardOutput + shown.standardError).contains("from-the-file"))
+        let both = try SampleMindBinary.run(["check-config"], environment: ["SAMPLEMIND_MQTT_PASSWORD_FILE": passwordFile,
+                                                                            "SAMPLEMIND_MQTT_PASSWORD": "inline-secret"], timeout: 20)
+        XCTAssertEqual(both.status, 78)
+        XCTAssertTrue(both.standardError.contains("mqtt.password and mqtt.password_file are both set"), both.standardError)
+        XCTAssertFalse(both.standardError.contains("inline-secret"))
     }
 
     func testMQTTOff_whenNoURLIsSet_startsNoPublisher() throws {
