@@ -109,7 +109,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "samplemind",
-            dependencies: ["SampleMindDaemon", "SampleMindPerformance",
+            dependencies: ["SampleMindDaemon", "SampleMindPerformance", "SampleMindMQTT",
                 "SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
                 "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming", "SampleMindService", "SampleMindConfiguration", "SampleMindStorage",
                 "SampleMindValidation", "SampleMindDSP", "SampleMindAnalysis",
