@@ -107,7 +107,7 @@ final class MQTTPublisherTests: XCTestCase {
 
     func testABrokerRestart_isFollowedByFreshBeatsRetainedStateAgainAndTheOutagesSegments() throws {
         let broker = try broker()
-        let (_, port) = try daemon(room: "r", url: "mqtt://127.0.0.1:\(broker.port)")
+        let (daemon, port) = try daemon(room: "r", url: "mqtt://127.0.0.1:\(broker.port)")
         let before = try subscriber(broker)
         XCTAssertGreaterThanOrEqual(before.waitFor("samplemind/r/beat", count: 4, timeout: 20).count, 4)
         let segmentsBefore = before.waitFor("samplemind/r/segment", timeout: 10)
@@ -145,6 +145,9 @@ final class MQTTPublisherTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(try metric(port, "mqtt_reconnects_total")), 1)
         XCTAssertGreaterThan(try XCTUnwrap(try metric(port, "mqtt_messages_dropped_total")), 0, "beats and levels of the outage were dropped")
         XCTAssertEqual(try metric(port, "mqtt_connected"), 1)
+        let outageLines = daemon.errors.split(separator: "\n").filter { $0.contains("not connected") }
+        XCTAssertEqual(outageLines.count, 1, "the outage is logged once: \(daemon.errors)")
+        XCTAssertTrue(daemon.errors.contains("MQTT: connected to mqtt://127.0.0.1:\(broker.port) again"), daemon.errors)
     }
 
     func testADaemonKilledWithoutWarning_isMarkedOfflineByItsLastWill() throws {
