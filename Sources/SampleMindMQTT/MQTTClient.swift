@@ -55,13 +55,14 @@ final class MQTTClient: @unchecked Sendable {
         throw MQTTError(key: key, "libmosquitto refused it: \(Self.describe(code))")
     }
 
-    /// Starts the network thread and the first connection attempt. A broker that is not there
-    /// yet is no error: the network thread keeps trying.
+    /// Starts the network thread, then the first connection attempt. A broker that is not there
+    /// yet is no error: the network thread keeps trying. (In that order: libmosquitto 2.0.11's
+    /// thread, started after a first attempt that failed at once, never tries again.)
     func start() -> String? {
-        let code = mosquitto_connect_async(handle, settings.broker.host, Int32(settings.broker.port), 30)
         let started = mosquitto_loop_start(handle)
         guard started == MOSQ_ERR_SUCCESS.rawValue else { return "cannot start libmosquitto's network thread: \(Self.describe(started))" }
         running = true
+        let code = mosquitto_connect_async(handle, settings.broker.host, Int32(settings.broker.port), 30)
         return code == MOSQ_ERR_SUCCESS.rawValue ? nil : Self.describe(code)
     }
 

@@ -150,6 +150,18 @@ final class MQTTPublisherTests: XCTestCase {
         XCTAssertTrue(daemon.errors.contains("MQTT: connected to mqtt://127.0.0.1:\(broker.port) again"), daemon.errors)
     }
 
+    func testABrokerThatIsNotThereAtStart_isConnectedToOnceItIs() throws {
+        let broker = try MosquittoBroker(in: scratch, startNow: false)
+        children.append { broker.kill() }
+        let (daemon, port) = try daemon(room: "early", url: "mqtt://127.0.0.1:\(broker.port)")
+        sleep(2)
+        XCTAssertEqual(try metric(port, "mqtt_connected"), 0)
+        try broker.start()
+        let subscriber = try subscriber(broker)
+        XCTAssertFalse(subscriber.waitFor("samplemind/early/beat", timeout: 15).isEmpty, "beats once the broker is up: \(daemon.errors)")
+        XCTAssertEqual(try metric(port, "mqtt_connected"), 1)
+    }
+
     func testADaemonKilledWithoutWarning_isMarkedOfflineByItsLastWill() throws {
         let broker = try broker()
         let subscriber = try subscriber(broker)

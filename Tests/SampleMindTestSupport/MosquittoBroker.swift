@@ -23,8 +23,10 @@ public final class MosquittoBroker {
     private var child: ChildProcess?
     private var starts = 0
 
-    /// Writes the configuration and starts the broker; throws when it does not listen within 5 s.
-    public init(in scratch: ScratchDirectory, user: (name: String, password: String)? = nil, tls: TLSFiles? = nil) throws {
+    /// Writes the configuration and starts the broker (unless `startNow` is false: then
+    /// ``start()`` does); throws when it does not listen within 5 s.
+    public init(in scratch: ScratchDirectory, user: (name: String, password: String)? = nil, tls: TLSFiles? = nil,
+                startNow: Bool = true) throws {
         self.scratch = scratch
         port = try Self.freePort()
         configurationPath = scratch.file("mosquitto-\(port).conf")
@@ -42,7 +44,7 @@ public final class MosquittoBroker {
             lines += ["cafile \(tls.caFile)", "certfile \(tls.certificateFile)", "keyfile \(tls.keyFile)"]
         }
         try (lines.joined(separator: "\n") + "\n").write(toFile: configurationPath, atomically: true, encoding: .utf8)
-        try start()
+        if startNow { try start() }
     }
 
     public var pid: Int32? { child?.pid }
