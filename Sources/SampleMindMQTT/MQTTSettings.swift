@@ -1,6 +1,8 @@
 /// Everything the MQTT publisher is told by the configuration, already checked (see
 /// ``MQTTBrokerURL`` and ``MQTTTopics``). Secrets live here and nowhere else: the description
 /// never shows the password.
+///
+/// Not real-time safe: made during set-up, then only read.
 public struct MQTTSettings: Sendable, CustomStringConvertible {
     /// MQTT 3.1.1 or 5.
     public enum ProtocolVersion: String, Sendable { case v311 = "3.1.1", v5 = "5" }

@@ -88,6 +88,11 @@ final class MQTTPublisherTests: XCTestCase {
         XCTAssertTrue(subscriber.messages("samplemind/a/frame").isEmpty, "room a sends no frames (frame_rate_hz 0)")
         let payloads = subscriber.messages().filter { $0.topic.hasPrefix("samplemind/") && !$0.topic.hasSuffix("/status") }.map(\.payload)
         XCTAssertEqual(try ProtocolSchema.violations(of: payloads), [], "payloads are the stream's messages, valid against docs/protocol.schema.json")
+        let lateness = subscriber.messages("samplemind/a/beat").map { $0.arrival - ($0.json?["wall_clock"] as? Double ?? 0) }.sorted()
+        if !lateness.isEmpty {
+            print("mqtt: beat arrival at the subscriber minus the beat's wall clock, p50 \(lateness[lateness.count / 2] * 1000) ms, "
+                  + "max \(lateness[lateness.count - 1] * 1000) ms over \(lateness.count) beats")
+        }
         let levels = subscriber.messages("samplemind/a/level")
         let span = (levels.last?.arrival ?? 0) - (levels.first?.arrival ?? 0)
         XCTAssertEqual(Double(levels.count - 1) / max(span, 0.1), 10, accuracy: 2, "10 level messages per second")
