@@ -30,7 +30,7 @@ public final class MQTTPublisher: @unchecked Sendable {
 
     // Publisher-thread state.
     private var sequence = 0
-    private var wasConnected = false
+    private var seenConnections = 0
     private var outageLogged = false
     private var outageDrops = 0
     private var framesDropped = 0
@@ -102,8 +102,11 @@ public final class MQTTPublisher: @unchecked Sendable {
     /// and backlog go out; each outage is logged once.
     private func watchLink() {
         let connected = link.connected.load(ordering: .acquiring)
-        if connected, !wasConnected {
-            wasConnected = true
+        // By the count of connections, not a flag: a reconnection quicker than this thread's wake-up
+        // (to a broker that restarted and forgot every retained message) must still be seen.
+        let connections = link.connections.load(ordering: .acquiring)
+        if connected, connections != seenConnections {
+            seenConnections = connections
             publish(settings.topics.status, Array("online".utf8), qos: 1, retain: true)
             if settings.homeAssistant {
                 for config in HomeAssistantDiscovery.configs(for: settings.topics, version: version) {
@@ -112,7 +115,7 @@ public final class MQTTPublisher: @unchecked Sendable {
             }
             if let latestTempo { publish(settings.topics.tempo, stamped(latestTempo), qos: settings.qosEvents, retain: true) }
             if let latestKey { publish(settings.topics.key, stamped(latestKey), qos: settings.qosEvents, retain: true) }
-            if outageLogged || link.connections.load(ordering: .relaxed) > 1 {
+            if connections > 1 {
                 log(.info, "MQTT: connected to \(settings.broker) again; \(outageDrops) message(s) dropped while away, \(backlog.count) segment(s) to send")
             } else {
                 log(.info, "MQTT: publishing to \(settings.broker) as room \(settings.topics.room)")
@@ -120,7 +123,6 @@ public final class MQTTPublisher: @unchecked Sendable {
             outageLogged = false
             outageDrops = 0
         } else if !connected {
-            if wasConnected { wasConnected = false }
             let waited = MonotonicClock.seconds() - startedAt
             if !outageLogged, link.connections.load(ordering: .relaxed) > 0 || link.refusal.load(ordering: .relaxed) != 0 || waited > 3,
                let problem {
