@@ -190,5 +190,6 @@ if Context.environment["SAMPLEMIND_FUZZ"] != nil {
         fuzzTarget("FuzzOSCControl", ["SampleMindPerformance", "SampleMindAnalysis"]),
         fuzzTarget("FuzzHTTPRequest", ["SampleMindStreaming"]),
         fuzzTarget("FuzzConfiguration", ["SampleMindConfiguration"]),
+        fuzzTarget("FuzzMQTTSettings", ["SampleMindMQTT"]),
     ]
 }

@@ -35,8 +35,7 @@ final class MQTTService: DaemonService {
         case .success(let made): topics = made
         case .failure(let error): throw error
         }
-        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host"
-        let clientID = options.string("mqtt.client_id") ?? MQTTSettings.defaultClientID(room: room, hostName: host)
+        let clientID = options.string("mqtt.client_id") ?? MQTTSettings.defaultClientID(room: room, hostName: shortHostName())
         guard !clientID.isEmpty, clientID.utf8.count <= 65_535, !clientID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw MQTTError(key: "mqtt.client_id", "must be 1 to 65535 bytes without control characters")
         }
@@ -62,6 +61,14 @@ final class MQTTService: DaemonService {
         let publisher = try MQTTPublisher(settings: settings, queue: engine.addConsumer(name: "mqtt", capacity: 2_048),
                                           version: SampleMindVersion.current, log: log)
         return MQTTService(publisher: publisher)
+    }
+
+    /// This machine's name up to the first dot, from gethostname(2) (no lookup that could wait on DNS).
+    private static func shortHostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "host" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.split(separator: ".").first.map(String.init) ?? "host"
     }
 
     private init(publisher: MQTTPublisher) {

@@ -237,6 +237,8 @@ final class MQTTPublisherTests: XCTestCase {
             (["SAMPLEMIND_MQTT_URL": "mqtt://127.0.0.1", "SAMPLEMIND_MQTT_PASSWORD_FILE": missing], "mqtt.password_file"),
             (["SAMPLEMIND_MQTT_URL": "mqtt://127.0.0.1", "SAMPLEMIND_MQTT_PROTOCOL": "4"], "mqtt.protocol"),
             (["SAMPLEMIND_MQTT_URL": "mqtt://127.0.0.1", "SAMPLEMIND_MQTT_QOS_EVENTS": "3"], "mqtt.qos_events"),
+            (["SAMPLEMIND_MQTT_URL": "mqtt://127.0.0.1", "SAMPLEMIND_MQTT_CLIENT_ID": ""], "mqtt.client_id"),
+            (["SAMPLEMIND_MQTT_URL": "mqtt://127.0.0.1", "SAMPLEMIND_MQTT_CA_FILE": song], "mqtt.ca_file"),
         ]
         for (environment, key) in cases {
             let daemon = try ChildProcess(SampleMindBinary.url.path, ["serve", "--realtime-priority", "0", "--port", "0", "--no-storage",
