@@ -35,6 +35,9 @@ public struct MQTTBrokerURL: Sendable, Equatable, CustomStringConvertible {
         if rest.hasPrefix("[") {
             guard let close = rest.firstIndex(of: "]") else { return refuse("has an unclosed [ around an IPv6 address") }
             host = rest[rest.index(after: rest.startIndex)..<close]
+            guard host.contains(":"), host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
+                return refuse("has something other than an IPv6 address in brackets")
+            }
             let after = rest[rest.index(after: close)...]
             if !after.isEmpty {
                 guard after.hasPrefix(":") else { return refuse("has text after the IPv6 address") }
@@ -46,7 +49,9 @@ public struct MQTTBrokerURL: Sendable, Equatable, CustomStringConvertible {
             host = parts[0]
             if parts.count == 2 { portText = parts[1] }
         }
-        guard !host.isEmpty, host.utf8.count <= 253, host.allSatisfy({ $0.isASCII && !$0.isNewline && $0 != "\0" }) else {
+        // A name or an IPv4 address: letters, digits, '-', '.' and '_' (an IPv6 address has been checked above).
+        guard !host.isEmpty, host.utf8.count <= 253,
+              host.contains(":") || host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_") }) else {
             return refuse("has no host, or a host that is not a name or address")
         }
         var port = usesTLS ? 8883 : 1883

@@ -16,7 +16,8 @@ final class MQTTSettingsTests: XCTestCase {
 
     func testBrokerURL_whenMalformed_isRefusedNamingTheKeyAndTheShape() {
         for bad in ["", "tcp://host", "mqtt://", "mqtt://host:0", "mqtt://host:65536", "mqtt://host:x", "mqtt://user:pw@host",
-                    "mqtt://host/topic", "mqtt://a:b:c", "mqtt://[::1", "mqtt://ho st", "http://host:1883"] {
+                    "mqtt://host/topic", "mqtt://a:b:c", "mqtt://[::1", "mqtt://ho st", "http://host:1883", "mqtt://[[]",
+                    "mqtt://[host]:1883", "mqtt://h\u{0}st", "mqtt://caf\u{E9}"] {
             guard case .failure(let error) = MQTTBrokerURL.parse(bad) else {
                 XCTFail("\(bad) is accepted")
                 continue
