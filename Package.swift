@@ -99,7 +99,7 @@ let package = Package(
             dependencies: ["SampleMindOutputs", "SampleMindAnalysis", "SampleMindProtocol", "SampleMindRealtime", "SampleMindValidation",
                            "SampleMindLog", "CMosquitto"]
         ),
-        // The running daemon: its services (input, engine, storage, performer outputs, stream server)
+        // The running daemon: its services (input, engine, storage, performer outputs, MQTT, stream server)
         // started and stopped as one group, and the control loop (signals, systemd, reload).
         .target(
             name: "SampleMindDaemon",
