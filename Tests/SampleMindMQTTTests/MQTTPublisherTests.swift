@@ -167,6 +167,27 @@ final class MQTTPublisherTests: XCTestCase {
         XCTAssertEqual(try metric(port, "mqtt_connected"), 1)
     }
 
+    func testAFrozenBroker_neverHoldsUpTheAnalysisOrThePublisher() throws {
+        let broker = try broker()
+        let (daemon, port) = try daemon(room: "frozen", url: "mqtt://127.0.0.1:\(broker.port)", mqtt: ["FRAME_RATE_HZ": "100"])
+        let subscriber = try subscriber(broker)
+        XCTAssertFalse(subscriber.waitFor("samplemind/frozen/beat", timeout: 15).isEmpty)
+        let pid = try XCTUnwrap(broker.pid)
+        kill(pid, SIGSTOP)
+        defer { kill(pid, SIGCONT) }
+        let blocks = try XCTUnwrap(try metric(port, "analysis_blocks_total"))
+        let sent = try XCTUnwrap(try metric(port, "mqtt_messages_sent_total"))
+        sleep(4)
+        // The broker reads nothing; the socket fills; libmosquitto queues; nothing waits.
+        XCTAssertGreaterThan(try XCTUnwrap(try metric(port, "analysis_blocks_total")) - blocks, 300, "about 100 hops a second go on")
+        XCTAssertGreaterThan(try XCTUnwrap(try metric(port, "mqtt_messages_sent_total")) - sent, 300, "the publisher keeps handing messages over")
+        XCTAssertFalse(daemon.errors.contains("a consumer fell behind"), "the publisher's queue never filled: \(daemon.errors)")
+        XCTAssertTrue(daemon.isRunning)
+        kill(pid, SIGCONT)
+        let after = subscriber.messages("samplemind/frozen/beat").count
+        XCTAssertGreaterThan(subscriber.waitFor("samplemind/frozen/beat", count: after + 2, timeout: 10).count, after, "beats flow again")
+    }
+
     func testADaemonKilledWithoutWarning_isMarkedOfflineByItsLastWill() throws {
         let broker = try broker()
         let subscriber = try subscriber(broker)
