@@ -188,6 +188,27 @@ final class MQTTPublisherTests: XCTestCase {
         XCTAssertGreaterThan(subscriber.waitFor("samplemind/frozen/beat", count: after + 2, timeout: 10).count, after, "beats flow again")
     }
 
+    func testStopping_whileTheBrokerIsAwayOrFrozen_takesUnderTwoSeconds() throws {
+        let away = try MosquittoBroker(in: scratch, startNow: false)
+        let (lonely, _) = try daemon(room: "lonely", url: "mqtt://127.0.0.1:\(away.port)")
+        sleep(3)
+        let lonelyStop = try XCTUnwrap(lonely.stop(timeout: 10), "stopped by SIGTERM")
+        XCTAssertLessThan(lonelyStop, 2, "back-off between attempts does not delay the stop")
+        XCTAssertEqual(lonely.process.terminationStatus, 0)
+
+        let broker = try broker()
+        let (daemon, _) = try daemon(room: "stuck", url: "mqtt://127.0.0.1:\(broker.port)")
+        let subscriber = try subscriber(broker)
+        XCTAssertFalse(subscriber.waitFor("samplemind/stuck/status", timeout: 10).isEmpty)
+        let pid = try XCTUnwrap(broker.pid)
+        kill(pid, SIGSTOP)
+        defer { kill(pid, SIGCONT) }
+        sleep(2)
+        let stuckStop = try XCTUnwrap(daemon.stop(timeout: 10), "stopped by SIGTERM")
+        XCTAssertLessThan(stuckStop, 2, "a broker that reads nothing does not delay the stop")
+        XCTAssertEqual(daemon.process.terminationStatus, 0)
+    }
+
     func testADaemonKilledWithoutWarning_isMarkedOfflineByItsLastWill() throws {
         let broker = try broker()
         let subscriber = try subscriber(broker)
