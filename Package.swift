@@ -32,6 +32,7 @@ let package = Package(
         systemLibrary("CWebSockets", pkgConfig: "libwebsockets", apt: "libwebsockets-dev"),
         systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
         systemLibrary("CLo", pkgConfig: "liblo", apt: "liblo-dev"),
+        systemLibrary("CMosquitto", pkgConfig: "libmosquitto", apt: "libmosquitto-dev"),
 
         // How every part of the daemon reports what happens: levels and the sink they are written to.
         .target(name: "SampleMindLog"),
@@ -92,17 +93,23 @@ let package = Package(
             name: "SampleMindPerformance",
             dependencies: ["SampleMindOutputs", "SampleMindAnalysis", "SampleMindProtocol", "SampleMindRealtime", "SampleMindValidation", "CLo"]
         ),
-        // The running daemon: its services (input, engine, storage, performer outputs, stream server)
+        // MQTT out (libmosquitto): each room's beat, tempo, key, levels and segments through a broker.
+        .target(
+            name: "SampleMindMQTT",
+            dependencies: ["SampleMindOutputs", "SampleMindAnalysis", "SampleMindProtocol", "SampleMindRealtime", "SampleMindValidation",
+                           "SampleMindLog", "CMosquitto"]
+        ),
+        // The running daemon: its services (input, engine, storage, performer outputs, MQTT, stream server)
         // started and stopped as one group, and the control loop (signals, systemd, reload).
         .target(
             name: "SampleMindDaemon",
-            dependencies: ["SampleMindPerformance", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
+            dependencies: ["SampleMindPerformance", "SampleMindMQTT", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
                            "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming", "SampleMindService", "SampleMindConfiguration",
                            "SampleMindStorage", "SampleMindValidation", "SampleMindAnalysis", "SampleMindOutputs", "SampleMindLog"]
         ),
         .executableTarget(
             name: "samplemind",
-            dependencies: ["SampleMindDaemon", "SampleMindPerformance",
+            dependencies: ["SampleMindDaemon", "SampleMindPerformance", "SampleMindMQTT",
                 "SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
                 "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming", "SampleMindService", "SampleMindConfiguration", "SampleMindStorage",
                 "SampleMindValidation", "SampleMindDSP", "SampleMindAnalysis",
@@ -157,6 +164,10 @@ let package = Package(
                            "SampleMindSynthesis", "SampleMindAudioFile", "SampleMindTestSupport"]
         ),
         .testTarget(
+            name: "SampleMindMQTTTests",
+            dependencies: ["samplemind", "SampleMindMQTT", "SampleMindTestSupport"]
+        ),
+        .testTarget(
             name: "SampleMindStorageTests",
             dependencies: ["SampleMindStorage", "SampleMindAnalysis", "SampleMindEngine", "SampleMindSynthesis"]
         ),
@@ -179,5 +190,6 @@ if Context.environment["SAMPLEMIND_FUZZ"] != nil {
         fuzzTarget("FuzzOSCControl", ["SampleMindPerformance", "SampleMindAnalysis"]),
         fuzzTarget("FuzzHTTPRequest", ["SampleMindStreaming"]),
         fuzzTarget("FuzzConfiguration", ["SampleMindConfiguration"]),
+        fuzzTarget("FuzzMQTTSettings", ["SampleMindMQTT"]),
     ]
 }

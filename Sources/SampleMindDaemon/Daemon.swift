@@ -65,10 +65,19 @@ public final class Daemon {
         // Dependency order: what consumes the engine's output exists before the engine runs, the
         // input feeds a running engine, and the server answers once everything behind it works.
         let box = ServerBox()
+        let mqtt: MQTTService?
+        do { mqtt = try MQTTService.make(options, engine: engine, log: log) } catch {
+            throw .configuration("\(error)")
+        }
+        let mqttBacklog = mqtt?.publisher.backlog
         var storage: StorageService?
         if options.boolean("storage.enabled") {
             let made = StorageService(options, environment: environment, engine: engine, inputDescription: source.description,
-                                      announce: { box.server?.broadcast(eventJSON: SegmentJSON.event($0)) }, log: log)
+                                      announce: {
+                                          let json = SegmentJSON.event($0)
+                                          box.server?.broadcast(eventJSON: json)
+                                          mqttBacklog?.offer(json)
+                                      }, log: log)
             storage = made
             group.add(made)
         }
@@ -82,12 +91,13 @@ public final class Daemon {
             throw .configuration("\(error)")
         }
         group.add(performer)
+        if let mqtt { group.add(mqtt) }
         group.add(EngineService(engine: engine))
         group.add(input)
         if options.boolean("server.enabled") {
             do {
                 let made = try StreamService(options, engine: engine, input: source, settings: settings, storage: storage,
-                                             performer: performer, log: log)
+                                             performer: performer, mqtt: mqtt, log: log)
                 box.server = made.server
                 stream = made
                 group.add(made)

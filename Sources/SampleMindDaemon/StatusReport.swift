@@ -12,6 +12,7 @@ struct StatusReport: @unchecked Sendable {
     let queue: OutputQueue
     let storage: StorageService?
     let performer: PerformerService
+    let mqtt: MQTTService?
 
     var current: @Sendable () -> DaemonStatus {
         { [self] in status() }
@@ -41,6 +42,7 @@ struct StatusReport: @unchecked Sendable {
             status.segmentsLost = writer.segmentsLost.load(ordering: .relaxed)
         }
         performer.report(into: &status)
+        mqtt?.report(into: &status)
         if let jack = input as? JACKInput { status.midiMessagesLost = jack.midiMessagesLost.load(ordering: .relaxed) }
         return status
     }

@@ -16,7 +16,7 @@ final class StreamService: DaemonService {
     private let log: LogSink
 
     init(_ options: LoadedConfiguration, engine: LiveEngine, input: AudioInput, settings: LiveEngine.Settings,
-         storage: StorageService?, performer: PerformerService, log: @escaping LogSink) throws(StreamConfigurationError) {
+         storage: StorageService?, performer: PerformerService, mqtt: MQTTService?, log: @escaping LogSink) throws(StreamConfigurationError) {
         var configuration = Self.configuration(options)
         configuration.staticDirectory = StreamResources.dashboardDirectory
         if configuration.staticDirectory == nil {
@@ -24,7 +24,7 @@ final class StreamService: DaemonService {
         }
         let box = ServerBox()
         let queue = engine.addConsumer(name: "network", capacity: 4_096) { box.server?.wakeUp() }
-        let status = StatusReport(engine: engine, input: input, queue: queue, storage: storage, performer: performer)
+        let status = StatusReport(engine: engine, input: input, queue: queue, storage: storage, performer: performer, mqtt: mqtt)
         server = try StreamServer(configuration: configuration, engineQueue: queue,
                                   analyzerSetup: { settings.configuration(sampleRate: $0, channelCount: $1) }, status: status.current, log: log)
         box.server = server

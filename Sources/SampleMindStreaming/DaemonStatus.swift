@@ -29,6 +29,8 @@ public struct DaemonStatus: Sendable {
     public var oscTargets: [(target: String, sent: Int, failed: Int)] = []
     public var oscControlsRefused = 0
     public var midiMessagesLost = 0
+    /// Metrics of the daemon's other services (MQTT, …), each added to /metrics as given.
+    public var serviceMetrics: [ServiceMetric] = []
 
     public init(version: String, inputDescription: String, inputState: String, xruns: Int, ringOverruns: Int,
                 analysisHeartbeat: Int, analysisBlocks: Int, analysisMeanSeconds: Double, analysisMaxSeconds: Double,

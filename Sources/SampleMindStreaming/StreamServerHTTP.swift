@@ -232,6 +232,7 @@ extension StreamServer {
         metric("http_connections_closed_total", "counter",
                "Connections that were not subscribers closed by the server: idle too long, or to keep file descriptors free.",
                [("{reason=\"idle\"}", Double(connectionGuard.closedIdle)), ("{reason=\"descriptor_limit\"}", Double(connectionGuard.closedForRoom))])
+        for service in current.serviceMetrics { metric(service.name, service.type, service.help, service.samples) }
         return lines.joined(separator: "\n") + "\n"
     }
 }
