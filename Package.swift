@@ -38,6 +38,7 @@ let package = Package(
             cxxSettings: [.define("LINK_PLATFORM_LINUX", to: "1"), .unsafeFlags(["-std=c++17"])],
             linkerSettings: [.linkedLibrary("pthread")]
         ),
+        systemLibrary("CMosquitto", pkgConfig: "libmosquitto", apt: "libmosquitto-dev"),
 
         // How every part of the daemon reports what happens: levels and the sink they are written to.
         .target(name: "SampleMindLog"),
@@ -100,17 +101,23 @@ let package = Package(
         ),
         // Ableton Link: a peer of the session, led by the beat tracker or following the session's tempo.
         .target(name: "SampleMindLink", dependencies: ["CLink", "SampleMindOutputs", "SampleMindAnalysis", "SampleMindRealtime", "SampleMindLog"]),
-        // The running daemon: its services (input, engine, storage, performer outputs, stream server)
+        // MQTT out (libmosquitto): each room's beat, tempo, key, levels and segments through a broker.
+        .target(
+            name: "SampleMindMQTT",
+            dependencies: ["SampleMindOutputs", "SampleMindAnalysis", "SampleMindProtocol", "SampleMindRealtime", "SampleMindValidation",
+                           "SampleMindLog", "CMosquitto"]
+        ),
+        // The running daemon: its services (input, engine, storage, performer outputs, MQTT, Link, Audio Sync, stream server)
         // started and stopped as one group, and the control loop (signals, systemd, reload).
         .target(
             name: "SampleMindDaemon",
-            dependencies: ["SampleMindPerformance", "SampleMindLink", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
+            dependencies: ["SampleMindPerformance", "SampleMindMQTT", "SampleMindLink", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
                            "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming", "SampleMindService", "SampleMindConfiguration",
                            "SampleMindStorage", "SampleMindValidation", "SampleMindAnalysis", "SampleMindOutputs", "SampleMindLog"]
         ),
         .executableTarget(
             name: "samplemind",
-            dependencies: ["SampleMindDaemon", "SampleMindPerformance",
+            dependencies: ["SampleMindDaemon", "SampleMindPerformance", "SampleMindMQTT",
                 "SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
                 "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming", "SampleMindService", "SampleMindConfiguration", "SampleMindStorage",
                 "SampleMindValidation", "SampleMindDSP", "SampleMindAnalysis",
@@ -175,6 +182,10 @@ let package = Package(
                            "SampleMindSynthesis", "SampleMindAudioFile", "SampleMindTestSupport"]
         ),
         .testTarget(
+            name: "SampleMindMQTTTests",
+            dependencies: ["samplemind", "SampleMindMQTT", "SampleMindTestSupport"]
+        ),
+        .testTarget(
             name: "SampleMindStorageTests",
             dependencies: ["SampleMindStorage", "SampleMindAnalysis", "SampleMindEngine", "SampleMindSynthesis"]
         ),
@@ -197,5 +208,6 @@ if Context.environment["SAMPLEMIND_FUZZ"] != nil {
         fuzzTarget("FuzzOSCControl", ["SampleMindPerformance", "SampleMindAnalysis"]),
         fuzzTarget("FuzzHTTPRequest", ["SampleMindStreaming"]),
         fuzzTarget("FuzzConfiguration", ["SampleMindConfiguration"]),
+        fuzzTarget("FuzzMQTTSettings", ["SampleMindMQTT"]),
     ]
 }

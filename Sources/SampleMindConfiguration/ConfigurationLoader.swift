@@ -49,9 +49,10 @@ public struct LoadedConfiguration: Sendable {
         }.joined(separator: "\n")
     }
 
-    /// The value as `check-config` shows it: the token never.
+    /// The value as `check-config` shows it: the token and the MQTT password never.
     private func shownValue(_ path: String) -> String {
         guard let value = values[path] else { return "(not set)" }
+        if path == "mqtt.password" { return "(set, hidden)" }
         guard path == "server.token" else { return value.description }
         return values["server.token_file"] == nil ? "(set, hidden)" : "(set from server.token_file, hidden)"
     }
@@ -96,6 +97,7 @@ public enum ConfigurationLoader {
             loaded.set(path, accepted, from: .commandLine)
         }
         try readTokenFile(into: &loaded)
+        try readMQTTPasswordFile(into: &loaded)
         try crossCheck(loaded)
         return loaded
     }
@@ -123,6 +125,30 @@ public enum ConfigurationLoader {
             throw ConfigurationError("\(shown): the token in the file must be at least 8 characters without spaces, on one line")
         }
         loaded.set("server.token", .string(token), from: loaded.sources["server.token_file"] ?? .file)
+    }
+
+    /// `mqtt.password_file`: the password is read from that file (trailing newline dropped) and
+    /// becomes `mqtt.password`. The password never appears in a message.
+    static func readMQTTPasswordFile(into loaded: inout LoadedConfiguration) throws(ConfigurationError) {
+        guard let path = loaded.string("mqtt.password_file") else { return }
+        if loaded.string("mqtt.password") != nil {
+            throw ConfigurationError("mqtt.password and mqtt.password_file are both set; use one: mqtt.password_file keeps the password out of the configuration")
+        }
+        let shown = "mqtt.password_file \"\(PrintableText.escaped(path))\""
+        let text: String
+        do { text = try TextFile.read(path, maximumBytes: 4_096) } catch {
+            switch error {
+            case .unreadable(let reason): throw ConfigurationError("\(shown): cannot read the password file: \(reason)")
+            case .tooLarge: throw ConfigurationError("\(shown): the file is larger than 4 KiB; it should hold the password alone, on one line")
+            case .notText(let line, let column, let problem): throw ConfigurationError("\(shown), line \(line), column \(column): \(problem)")
+            }
+        }
+        var password = Substring(text)
+        while let last = password.last, last == "\n" || last == "\r" { password = password.dropLast() }
+        guard !password.isEmpty, !password.contains(where: \.isNewline) else {
+            throw ConfigurationError("\(shown): the file must hold the password on one line, and it is empty or has several lines")
+        }
+        loaded.set("mqtt.password", .string(String(password)), from: loaded.sources["mqtt.password_file"] ?? .file)
     }
 
     /// A bearer token the server accepts: at least 8 characters, no whitespace (it travels in a header and a URL).

@@ -41,17 +41,17 @@ final class AudioSyncService: DaemonService, StatusReporting {
             sender.destinations.map { ("{target=\"\($0.target.description)\"}", Double(value($0))) }
         }
         status.serviceMetrics += [
-            ServiceMetric(service: "wled", field: "packets_sent", name: "wled_packets_sent_total", kind: .counter,
-                          help: "WLED Audio Sync packets sent, by target.", samples: byTarget { $0.sent.load(ordering: .relaxed) }),
-            ServiceMetric(service: "wled", field: "send_failures", name: "wled_send_failures_total", kind: .counter,
+            ServiceMetric(name: "wled_packets_sent_total", type: "counter",
+                          help: "WLED Audio Sync packets sent, by target.", samples: byTarget { $0.sent.load(ordering: .relaxed) }, status: ("wled", "packets_sent")),
+            ServiceMetric(name: "wled_send_failures_total", type: "counter",
                           help: "WLED Audio Sync packets the network refused (interface down or gone, nobody listening), by target.",
-                          samples: byTarget { $0.failed.load(ordering: .relaxed) }),
-            ServiceMetric(service: "wled", field: "outages", name: "wled_outages_total", kind: .counter,
+                          samples: byTarget { $0.failed.load(ordering: .relaxed) }, status: ("wled", "send_failures")),
+            ServiceMetric(name: "wled_outages_total", type: "counter",
                           help: "Times sending WLED Audio Sync started failing after it had worked, by target.",
-                          samples: byTarget { $0.outages.load(ordering: .relaxed) }),
-            ServiceMetric(service: "wled", field: "peaks_sent", name: "wled_peaks_sent_total", kind: .counter,
+                          samples: byTarget { $0.outages.load(ordering: .relaxed) }, status: ("wled", "outages")),
+            ServiceMetric(name: "wled_peaks_sent_total", type: "counter",
                           help: "WLED Audio Sync packets sent with the peak flag (one per beat).",
-                          samples: [("", Double(sender.peaksSent.load(ordering: .relaxed)))]),
+                          samples: [("", Double(sender.peaksSent.load(ordering: .relaxed)))], status: ("wled", "peaks_sent")),
         ]
     }
 }

@@ -65,10 +65,19 @@ public final class Daemon {
         // Dependency order: what consumes the engine's output exists before the engine runs, the
         // input feeds a running engine, and the server answers once everything behind it works.
         let box = ServerBox()
+        let mqtt: MQTTService?
+        do { mqtt = try MQTTService.make(options, engine: engine, log: log) } catch {
+            throw .configuration("\(error)")
+        }
+        let mqttBacklog = mqtt?.publisher.backlog
         var storage: StorageService?
         if options.boolean("storage.enabled") {
             let made = StorageService(options, environment: environment, engine: engine, inputDescription: source.description,
-                                      announce: { box.server?.broadcast(eventJSON: SegmentJSON.event($0)) }, log: log)
+                                      announce: {
+                                          let json = SegmentJSON.event($0)
+                                          box.server?.broadcast(eventJSON: json)
+                                          mqttBacklog?.offer(json)
+                                      }, log: log)
             storage = made
             group.add(made)
         }
@@ -83,6 +92,10 @@ public final class Daemon {
         }
         group.add(performer)
         var reporters: [any StatusReporting] = []
+        if let mqtt {
+            group.add(mqtt)
+            reporters.append(mqtt)
+        }
         do {
             if let audioSync = try AudioSyncService.make(options, engine: engine, log: log) {
                 group.add(audioSync)

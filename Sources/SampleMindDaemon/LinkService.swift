@@ -36,20 +36,20 @@ final class LinkService: DaemonService, StatusReporting {
 
     func report(into status: inout DaemonStatus) {
         status.serviceMetrics += [
-            ServiceMetric(service: "link", field: "peers", name: "link_peers", kind: .gauge,
-                          help: "Other Ableton Link peers in the session.", samples: [("", Double(driver.peers.load(ordering: .relaxed)))]),
-            ServiceMetric(service: "link", field: "session_tempo_bpm", name: "link_session_tempo_bpm", kind: .gauge,
+            ServiceMetric(name: "link_peers", type: "gauge",
+                          help: "Other Ableton Link peers in the session.", samples: [("", Double(driver.peers.load(ordering: .relaxed)))], status: ("link", "peers")),
+            ServiceMetric(name: "link_session_tempo_bpm", type: "gauge",
                           help: "The Ableton Link session's tempo.",
-                          samples: [("", Double(driver.sessionTempoMilliBPM.load(ordering: .relaxed)) / 1000)]),
-            ServiceMetric(service: "link", field: "offset_ms", name: "link_offset_ms", kind: .gauge,
+                          samples: [("", Double(driver.sessionTempoMilliBPM.load(ordering: .relaxed)) / 1000)], status: ("link", "session_tempo_bpm")),
+            ServiceMetric(name: "link_offset_ms", type: "gauge",
                           help: "link.offset_ms: added to each detected beat before it goes on Link's timeline.",
-                          samples: [("", driver.settings.offsetSeconds * 1000)]),
-            ServiceMetric(service: "link", field: "grid_error_ms", name: "link_grid_error_ms", kind: .gauge,
+                          samples: [("", driver.settings.offsetSeconds * 1000)], status: ("link", "offset_ms")),
+            ServiceMetric(name: "link_grid_error_ms", type: "gauge",
                           help: "Lead mode: the session's beat minus the detected beat at the last prediction.",
-                          samples: [("", Double(driver.gridErrorMicros.load(ordering: .relaxed)) / 1000)]),
-            ServiceMetric(service: "link", field: "tempos_taken", name: "link_tempos_taken_total", kind: .counter,
+                          samples: [("", Double(driver.gridErrorMicros.load(ordering: .relaxed)) / 1000)], status: ("link", "grid_error_ms")),
+            ServiceMetric(name: "link_tempos_taken_total", type: "counter",
                           help: "Follow mode: session tempos handed to the tracker.",
-                          samples: [("", Double(driver.temposTaken.load(ordering: .relaxed)))]),
+                          samples: [("", Double(driver.temposTaken.load(ordering: .relaxed)))], status: ("link", "tempos_taken")),
         ]
     }
 }

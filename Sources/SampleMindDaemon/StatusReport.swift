@@ -12,7 +12,7 @@ struct StatusReport: @unchecked Sendable {
     let queue: OutputQueue
     let storage: StorageService?
     let performer: PerformerService
-    /// Other output services with numbers of their own (WLED Audio Sync, …).
+    /// Other output services with numbers of their own (MQTT, WLED Audio Sync, Link, …).
     let reporters: [any StatusReporting]
 
     var current: @Sendable () -> DaemonStatus {

@@ -29,7 +29,8 @@ public struct DaemonStatus: Sendable {
     public var oscTargets: [(target: String, sent: Int, failed: Int)] = []
     public var oscControlsRefused = 0
     public var midiMessagesLost = 0
-    /// Output services' own numbers (WLED Audio Sync, Link, …), in the order they are shown.
+    /// Metrics of the daemon's other services (MQTT, WLED Audio Sync, Link, …), each added to
+    /// /metrics as given, and those with a status field to /v1/status too.
     public var serviceMetrics: [ServiceMetric] = []
 
     public init(version: String, inputDescription: String, inputState: String, xruns: Int, ringOverruns: Int,

@@ -1,25 +1,22 @@
-/// A counter or gauge of an output service the server knows nothing else about (WLED Audio Sync,
-/// Ableton Link, …): one Prometheus family in /metrics, and one field of the service's object in
-/// /v1/status, so a new service adds its numbers without touching the server.
+/// One metric a service reports for /metrics, in Prometheus' terms: its name without the
+/// `samplemind_` prefix, `counter` or `gauge`, its help, and its samples by label set (`{…}` or "").
+/// A metric with a `status` place also appears in /v1/status, as one field (the samples' sum) of
+/// that service's object: `"wled":{"packets_sent":…}`. So a new service adds its numbers without
+/// touching the server.
 public struct ServiceMetric: Sendable {
-    public enum Kind: String, Sendable { case counter, gauge }
-
-    /// The /v1/status object it appears in ("wled") and its field there ("packets_sent").
-    public var service: String
-    public var field: String
-    /// Prometheus family name after `samplemind_` ("wled_packets_sent_total"), type and help.
     public var name: String
-    public var kind: Kind
+    public var type: String
     public var help: String
-    /// Values by Prometheus labels ("" or `{target="…"}`); /v1/status shows their sum.
     public var samples: [(labels: String, value: Double)]
+    /// The /v1/status object and field it appears as, if any ("wled", "packets_sent").
+    public var status: (service: String, field: String)?
 
-    public init(service: String, field: String, name: String, kind: Kind, help: String, samples: [(labels: String, value: Double)]) {
-        self.service = service
-        self.field = field
+    public init(name: String, type: String, help: String, samples: [(labels: String, value: Double)],
+                status: (service: String, field: String)? = nil) {
         self.name = name
-        self.kind = kind
+        self.type = type
         self.help = help
         self.samples = samples
+        self.status = status
     }
 }

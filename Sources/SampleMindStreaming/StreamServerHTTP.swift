@@ -182,10 +182,11 @@ extension StreamServer {
         out += ",\"t\":\(JSONText.rounded(frame?.timeSeconds ?? 0, 3)),\"clients\":\(sessions.count)"
         // Each output service's object, its fields in the order the service reports them.
         var services: [String] = []
-        for metric in current.serviceMetrics where !services.contains(metric.service) { services.append(metric.service) }
+        for metric in current.serviceMetrics { if let place = metric.status, !services.contains(place.service) { services.append(place.service) } }
         for service in services {
-            let fields = current.serviceMetrics.filter { $0.service == service }.map {
-                "\(JSONText.quoted($0.field)):\(JSONText.rounded($0.samples.reduce(0) { $0 + $1.value }, 3))"
+            let fields = current.serviceMetrics.compactMap { metric -> String? in
+                guard let place = metric.status, place.service == service else { return nil }
+                return "\(JSONText.quoted(place.field)):\(JSONText.rounded(metric.samples.reduce(0) { $0 + $1.value }, 3))"
             }
             out += ",\(JSONText.quoted(service)):{\(fields.joined(separator: ","))}"
         }
@@ -237,13 +238,11 @@ extension StreamServer {
                current.oscTargets.map { ("{target=\(JSONText.quoted($0.target))}", Double($0.failed)) })
         metric("osc_controls_refused_total", "counter", "Stage controls over OSC that were refused.", [("", Double(current.oscControlsRefused))])
         metric("midi_messages_lost_total", "counter", "MIDI clock messages JACK had no room for.", [("", Double(current.midiMessagesLost))])
-        for service in current.serviceMetrics {
-            metric(service.name, service.kind.rawValue, service.help, service.samples.map { ($0.labels, $0.value) })
-        }
         metric("connections_refused_total", "counter", "WebSocket connections refused (token, origin, host, limits).", [("", Double(refusedConnections))])
         metric("http_connections_closed_total", "counter",
                "Connections that were not subscribers closed by the server: idle too long, or to keep file descriptors free.",
                [("{reason=\"idle\"}", Double(connectionGuard.closedIdle)), ("{reason=\"descriptor_limit\"}", Double(connectionGuard.closedForRoom))])
+        for service in current.serviceMetrics { metric(service.name, service.type, service.help, service.samples) }
         return lines.joined(separator: "\n") + "\n"
     }
 }

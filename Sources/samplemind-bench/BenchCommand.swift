@@ -18,7 +18,7 @@ struct BenchCommand: ParsableCommand {
 
     /// A benchmark the command line can name.
     enum Benchmark: String, CaseIterable, ExpressibleByArgument {
-        case speed, accuracy, live, latency, stream, segments, dashboard, performer, wled, link
+        case speed, accuracy, live, latency, stream, segments, dashboard, performer, mqtt, wled, link
 
         /// What it measures, for --help.
         var summary: String {
@@ -31,6 +31,7 @@ struct BenchCommand: ParsableCommand {
             case .segments: return "storage and search at 100,000 segments"
             case .dashboard: return "what the dashboard costs a headless Chromium"
             case .performer: return "OSC beat timing and the MIDI clock on JACK"
+            case .mqtt: return "1, 2 and 4 rooms through one mosquitto: rate, beat latency, CPU"
             case .wled: return "WLED Audio Sync: packet rate, jitter and peak timing"
             case .link: return "Ableton Link: tempo and grid error, re-lock after a step (network namespaces, root)"
             }
@@ -64,11 +65,14 @@ struct BenchCommand: ParsableCommand {
     var dashboardSeconds = 30.0
     @Option(help: "Seconds of music per song in the performer, wled and link benchmarks.")
     var performerSeconds = 40.0
+    @Option(help: "Seconds per round of the MQTT benchmark.")
+    var mqttSeconds = 20.0
 
     func validate() throws {
         let durations = [("--speed-seconds", speedSeconds), ("--live-minutes", liveMinutes), ("--soak-hours", soakHours),
                          ("--latency-seconds", latencySeconds), ("--stream-seconds", streamSeconds),
-                         ("--dashboard-seconds", dashboardSeconds), ("--performer-seconds", performerSeconds)]
+                         ("--dashboard-seconds", dashboardSeconds), ("--performer-seconds", performerSeconds),
+                         ("--mqtt-seconds", mqttSeconds)]
         for (option, value) in durations where !(value.isFinite && value >= 0) {
             throw ValidationError("\(option) must be a number of 0 or more, got \(value)")
         }
@@ -90,6 +94,7 @@ struct BenchCommand: ParsableCommand {
                 OSCTimingBenchmark.run(seconds: performerSeconds)
                 print("")
                 MIDIClockBenchmark.run(firstSeconds: performerSeconds, secondSeconds: performerSeconds / 2)
+            case .mqtt: MQTTLoadBenchmark.run(roomCounts: [1, 2, 4], seconds: mqttSeconds)
             case .wled: AudioSyncBenchmark.run(seconds: performerSeconds)
             case .link: LinkBenchmark.run(seconds: performerSeconds / 2)
             }

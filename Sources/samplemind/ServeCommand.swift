@@ -27,6 +27,7 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup(title: "Analysis") var analysis: AnalysisOptions
     @OptionGroup(title: "Stream, API and dashboard") var server: ServerOptions
     @OptionGroup(title: "Segment storage") var storage: StorageOptions
+    @OptionGroup(title: "MQTT out") var mqtt: MQTTOptions
     @OptionGroup(title: "Performer outputs (OSC, MIDI clock)") var performer: PerformerOptions
     @OptionGroup(title: "WLED Audio Sync") var audioSync: AudioSyncOptions
     @OptionGroup(title: "Ableton Link") var link: LinkOptions
@@ -41,7 +42,7 @@ struct ServeCommand: ParsableCommand {
     /// The command line's values by configuration key.
     var overrides: [String: ConfigurationValue] {
         var values: [String: ConfigurationValue] = [:]
-        let groups: [any ServeOptionGroup] = [input, analysis, server, storage, performer, audioSync, link, logging]
+        let groups: [any ServeOptionGroup] = [input, analysis, server, storage, performer, mqtt, audioSync, link, logging]
         for group in groups { group.overrides(into: &values) }
         return values
     }

@@ -4,6 +4,7 @@ import SampleMindAudioFile
 import SampleMindCapture
 import SampleMindDaemon
 import SampleMindDSP
+import SampleMindMQTT
 import SampleMindPerformance
 import SampleMindStorage
 import SampleMindStreaming
@@ -20,6 +21,7 @@ struct VersionCommand: ParsableCommand {
             "samplemind \(SampleMindVersion.current)",
             FFTWVersion.description, SndFileVersion.description, Ebur128Version.description, JACKVersion.description,
             ALSAVersion.description, WebSocketsVersion.description, SQLiteVersion.description, LibloVersion.description,
+            MosquittoLibrary.description,
         ]
         print(lines.joined(separator: "\n"))
     }

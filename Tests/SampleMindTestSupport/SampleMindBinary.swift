@@ -25,13 +25,15 @@ public struct SampleMindBinary {
 
     /// Runs `samplemind` (or `executable`) with `arguments`; a run that lasts over `timeout` seconds
     /// is killed, so a hanging command fails its test instead of stalling the whole suite.
-    public static func run(_ arguments: [String], executable: URL = url, timeout: Double = 120) throws -> Outcome {
+    public static func run(_ arguments: [String], executable: URL = url, environment: [String: String] = [:],
+                           timeout: Double = 120) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         // Anything stored by default goes to a throwaway folder, never the user's data directory.
         process.environment = ProcessInfo.processInfo.environment.merging(
-            ["XDG_DATA_HOME": FileManager.default.temporaryDirectory.appendingPathComponent("samplemind-test-data").path]) { $1 }
+            ["XDG_DATA_HOME": FileManager.default.temporaryDirectory.appendingPathComponent("samplemind-test-data").path]
+                .merging(environment) { $1 }) { $1 }
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error
