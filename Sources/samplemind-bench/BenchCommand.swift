@@ -31,7 +31,7 @@ struct BenchCommand: ParsableCommand {
             case .segments: return "storage and search at 100,000 segments"
             case .dashboard: return "what the dashboard costs a headless Chromium"
             case .performer: return "OSC beat timing and the MIDI clock on JACK"
-            case .mqtt: return "1, 2 and 4 rooms through one mosquitto: rate, beat latency, CPU"
+            case .mqtt: return "1, 2 and 4 rooms, and 100 to 5000 subscribers, through one mosquitto: rate, beat latency, CPU"
             case .wled: return "WLED Audio Sync: packet rate, jitter and peak timing"
             case .link: return "Ableton Link: tempo and grid error, re-lock after a step (network namespaces, root)"
             }
@@ -94,7 +94,10 @@ struct BenchCommand: ParsableCommand {
                 OSCTimingBenchmark.run(seconds: performerSeconds)
                 print("")
                 MIDIClockBenchmark.run(firstSeconds: performerSeconds, secondSeconds: performerSeconds / 2)
-            case .mqtt: MQTTLoadBenchmark.run(roomCounts: [1, 2, 4], seconds: mqttSeconds)
+            case .mqtt:
+                MQTTLoadBenchmark.run(roomCounts: [1, 2, 4], seconds: mqttSeconds)
+                print("")
+                MQTTFanOutBenchmark.run(subscriberCounts: [100, 1_000, 5_000], seconds: mqttSeconds)
             case .wled: AudioSyncBenchmark.run(seconds: performerSeconds)
             case .link: LinkBenchmark.run(seconds: performerSeconds / 2)
             }

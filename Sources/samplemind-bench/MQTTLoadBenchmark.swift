@@ -18,13 +18,13 @@ enum MQTTLoadBenchmark {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("samplemind-mqtt-bench-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        guard let song = BenchMusic.write(seconds: 30, into: folder), let port = freePort() else { return }
+        guard let song = BenchMusic.write(seconds: 30, into: folder), let port = freeLoopbackPort() else { return }
         let configuration = "\(folder)/mosquitto.conf"
         guard (try? "listener \(port) 127.0.0.1\nallow_anonymous true\npersistence false\n".write(toFile: configuration, atomically: true, encoding: .utf8)) != nil,
-              let broker = start("/usr/sbin/mosquitto", ["-c", configuration], output: "\(folder)/mosquitto.log") else {
+              let broker = startProcess("/usr/sbin/mosquitto", ["-c", configuration], output: "\(folder)/mosquitto.log") else {
             return print("mqtt: the broker did not start")
         }
-        defer { stop(broker) }
+        defer { stopProcess(broker) }
         let rates = "\(folder)/rates.toml"
         guard (try? "[mqtt]\nlevel_rate_hz = 10.0\nframe_rate_hz = 30.0\n".write(toFile: rates, atomically: true, encoding: .utf8)) != nil else { return }
         usleep(500_000)
@@ -33,7 +33,7 @@ enum MQTTLoadBenchmark {
         for rooms in roomCounts {
             let without = cpuPerRoom(rooms: rooms, seconds: seconds, binary: binary, song: song, folder: folder, extra: { _ in [] })
             let received = "\(folder)/received-\(rooms).txt"
-            guard let subscriber = start("/usr/bin/mosquitto_sub", ["-h", "127.0.0.1", "-p", "\(port)", "-t", "samplemind/#", "-F", "%U %t %p"],
+            guard let subscriber = startProcess("/usr/bin/mosquitto_sub", ["-h", "127.0.0.1", "-p", "\(port)", "-t", "samplemind/#", "-F", "%U %t %p"],
                                          output: received) else { return print("  mosquitto_sub did not start") }
             usleep(300_000)
             var dropped = 0.0
@@ -42,7 +42,7 @@ enum MQTTLoadBenchmark {
             }) { daemon in
                 dropped += daemon.metrics().first { $0.key.hasPrefix("mqtt_messages_dropped_total") }?.value ?? 0
             }
-            stop(subscriber)
+            stopProcess(subscriber)
             let lines = ((try? String(contentsOfFile: received, encoding: .utf8)) ?? "").split(separator: "\n")
             var arrivals: [Double] = []
             var lateness: [Double] = []
@@ -74,36 +74,5 @@ enum MQTTLoadBenchmark {
         daemons.forEach(stopping)
         guard !daemons.isEmpty else { return 0 }
         return zip(end, start).map { $0 - $1 }.reduce(0, +) / Double(daemons.count) / seconds * 100
-    }
-
-    private static func start(_ executable: String, _ arguments: [String], output: String) -> Process? {
-        FileManager.default.createFile(atPath: output, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle(forWritingAtPath: output)
-        process.standardError = FileHandle(forWritingAtPath: output)
-        return (try? process.run()) != nil ? process : nil
-    }
-
-    private static func stop(_ process: Process) {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-    }
-
-    /// A TCP port nobody listens on now: bound to port 0 on loopback, read back, released.
-    private static func freePort() -> Int? {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
     }
 }
