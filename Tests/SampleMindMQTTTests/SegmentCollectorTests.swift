@@ -173,3 +173,21 @@ final class SegmentCollectorTests: XCTestCase {
         XCTAssertEqual(try segments(port, room: "a").first?["source_id"] as? Int, 5)
     }
 }
+
+extension SegmentCollectorTests {
+    func testCollect_withWrongParameters_exitsSayingWhichAndNeverStarts() throws {
+        let scratch = try ScratchDirectory("collect-args")
+        defer { scratch.remove() }
+        let cases: [([String], String)] = [
+            (["--mqtt", "http://127.0.0.1", "--db", scratch.file("x.db"), "--port", "0"], "mqtt://HOST"),
+            (["--mqtt", "mqtt://127.0.0.1", "--db", scratch.file("x.db"), "--port", "70000"], "--port must be 0–65535"),
+            (["--mqtt", "mqtt://127.0.0.1", "--port", "0"], "--db"),
+        ]
+        for (arguments, expected) in cases {
+            let outcome = try SampleMindBinary.run(["collect"] + arguments, timeout: 10)
+            XCTAssertNotEqual(outcome.status, 0, arguments.joined(separator: " "))
+            XCTAssertTrue(outcome.standardError.contains(expected), "\(arguments): \(outcome.standardError)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.file("x.db")), "no database is made for a bad command line")
+    }
+}
