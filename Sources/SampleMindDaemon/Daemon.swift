@@ -74,9 +74,8 @@ public final class Daemon {
         if options.boolean("storage.enabled") {
             let made = StorageService(options, environment: environment, engine: engine, inputDescription: source.description,
                                       announce: {
-                                          let json = SegmentJSON.event($0)
-                                          box.server?.broadcast(eventJSON: json)
-                                          mqttBacklog?.offer(json)
+                                          box.server?.broadcast(eventJSON: SegmentJSON.event($0))
+                                          mqttBacklog?.offer(SegmentJSON.event($0, detail: true))
                                       }, log: log)
             storage = made
             group.add(made)

@@ -1,14 +1,15 @@
 import Foundation
 import SampleMindAnalysis
+import SampleMindMQTT
 import SampleMindProtocol
 import SampleMindStorage
 import SampleMindStreaming
 import SampleMindValidation
 import Synchronization
 
-/// GET /v1/sessions, /v1/segments (filters, cursor) and /v1/segments/{id}, read through a
-/// connection of its own. Every filter is checked and bound; anything malformed is a 400 with
-/// the reason. Network thread.
+/// GET /v1/sessions, /v1/segments (filters, cursor; `room` for a collector's database) and
+/// /v1/segments/{id}, read through a connection of its own. Every filter is checked and bound;
+/// anything malformed is a 400 with the reason. Network thread.
 public final class SegmentAPI: HTTPAPI, @unchecked Sendable {
     static let maximumLimit = 500
     let path: String
@@ -93,6 +94,12 @@ public final class SegmentAPI: HTTPAPI, @unchecked Sendable {
         if let key = query["key"] {
             guard let parsed = MusicalKey(key) else { throw Refusal("key must look like \"C# minor\" or \"Eb major\"") }
             filter.key = parsed.description
+        }
+        if let room = query["room"] {
+            guard case .success = MQTTTopics.make(room: room) else {
+                throw Refusal("room must be a room name as in MQTT topics: 1 to 200 bytes without '/', '+', '#' or control characters")
+            }
+            filter.room = room
         }
         let limit = try integer(query["limit"], name: "limit", range: 1...Self.maximumLimit) ?? 100
         var after: Int64 = 0

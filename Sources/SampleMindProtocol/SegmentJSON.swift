@@ -8,9 +8,10 @@ public enum SegmentJSON {
     }
 
     /// `{"type":"segment","t":…,"wall_clock":…,…}`: `t` and `wall_clock` are the segment's end.
-    public static func event(_ segment: some StoredSegment) -> String {
+    /// `detail` adds what /v1/segments/{id} adds (MQTT sends it, so a collector stores every field).
+    public static func event(_ segment: some StoredSegment, detail: Bool = false) -> String {
         "{\"type\":\"segment\",\"t\":\(JSONText.rounded(segment.endSeconds, 4)),\"wall_clock\":\(JSONText.rounded(segment.endWallClock, 4)),"
-            + fields(segment, detail: false) + "}"
+            + fields(segment, detail: detail) + "}"
     }
 
     private static func fields(_ segment: some StoredSegment, detail: Bool) -> String {
@@ -23,6 +24,11 @@ public enum SegmentJSON {
         out += ",\"loudness_lufs\":\(number(segment.loudnessLUFS)),\"loudness_range_lu\":\(number(segment.loudnessRangeLU))"
         out += ",\"peak_dbfs\":\(number(segment.peakDBFS)),\"onset_rate\":\(number(segment.onsetRate))"
         out += ",\"close_reason\":" + JSONText.quoted(segment.closeReason.rawValue)
+        // Only where known: a collected segment's room, instance and id at its source; the instance
+        // of a segment this database's daemon just stored.
+        if let room = segment.room { out += ",\"room\":" + JSONText.quoted(room) }
+        if let instance = segment.instance { out += ",\"instance\":" + JSONText.quoted(instance) }
+        if let sourceID = segment.sourceID { out += ",\"source_id\":\(sourceID)" }
         if detail {
             out += ",\"centroid_hz\":\(number(segment.centroidHz, 1)),\"rolloff_hz\":\(number(segment.rolloffHz, 1))"
             out += ",\"flatness\":\(number(segment.flatness, 4))"

@@ -24,4 +24,8 @@ public protocol StoredSegment {
     var flatness: Double { get }
     var chroma: [Float] { get }
     var mfcc: [Float] { get }
+    /// A collected segment's room, publishing instance and id there; nil for the database's own.
+    var room: String? { get }
+    var instance: String? { get }
+    var sourceID: Int64? { get }
 }

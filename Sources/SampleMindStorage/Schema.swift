@@ -30,11 +30,27 @@ public enum Schema {
         """
         CREATE INDEX segments_by_end_wall ON segments(end_wall);
         """,
+        // Version 3: segments collected from other daemons over MQTT (`samplemind collect`). `room`
+        // is the topic's room, `instance` the publishing database's id and `source_id` the segment's
+        // id there; all three are NULL for the segments this database's own daemon cut. The unique
+        // key makes a redelivered message one row, and a publisher whose database was recreated
+        // (ids start at 1 again) gets a new instance id, so its segments never collide with old ones.
+        // `instance` holds this database's own id, made once, here, from SQLite's random source.
+        """
+        ALTER TABLE segments ADD COLUMN room TEXT;
+        ALTER TABLE segments ADD COLUMN instance TEXT;
+        ALTER TABLE segments ADD COLUMN source_id INTEGER;
+        CREATE UNIQUE INDEX segments_by_source ON segments(instance, source_id);
+        CREATE INDEX segments_by_room ON segments(room, id);
+        CREATE TABLE instance (id TEXT NOT NULL);
+        INSERT INTO instance (id) VALUES (lower(hex(randomblob(16))));
+        """,
     ]
 
     public static var currentVersion: Int { migrations.count }
 
-    /// The database's schema version; refuses one written by a newer SampleMind. Reads only, so
+    /// The database's schema version; refuses one written by a newer SampleMind (older builds
+    /// refuse this one's version 3 files the same way, untouched). Reads only, so
     /// call it before anything writes (even switching to WAL changes the file).
     @discardableResult
     public static func checkVersion(_ database: SQLiteDatabase) throws(StorageError) -> Int {

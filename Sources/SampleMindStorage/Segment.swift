@@ -30,6 +30,12 @@ public struct Segment: Sendable, Equatable {
     public var chroma: [Float]
     public var mfcc: [Float]
     public var closeReason: CloseReason
+    /// Where a collected segment came from: the room of its MQTT topic, the publishing database's
+    /// instance id and the segment's id there. All nil for a segment this database's daemon cut
+    /// (its stream and MQTT messages carry the database's ``SegmentStore/instanceID`` as `instance`).
+    public var room: String?
+    public var instance: String?
+    public var sourceID: Int64?
 
     public init(startSeconds: Double, endSeconds: Double, startWallClock: Double, endWallClock: Double, tempoBPM: Double?,
                 tempoConfidence: Double, beatCount: Int, key: String?, keyConfidence: Double, loudnessLUFS: Double?,

@@ -6,6 +6,9 @@ import Foundation
 public final class SegmentStore {
     public let database: SQLiteDatabase
     private let insertSegment: Statement?
+    /// This database's random id (32 hex digits), made once when it reached schema version 3: the
+    /// `instance` its daemon's segment messages carry, so that a collector tells databases apart.
+    public let instanceID: String
 
     /// Opens an existing database to read (the HTTP API, the command line): no migration, no writes.
     public init(readingFrom path: String) throws(StorageError) {
@@ -15,6 +18,7 @@ public final class SegmentStore {
             throw StorageError("\(database.printablePath) has schema version \(version); start the daemon once to upgrade it")
         }
         insertSegment = nil
+        instanceID = try Self.readInstanceID(database)
     }
 
     /// Opens (creating) the file, switches to WAL and migrates it to the current schema.
@@ -31,12 +35,24 @@ public final class SegmentStore {
         try database.execute("PRAGMA synchronous = NORMAL")
         try database.execute("PRAGMA foreign_keys = ON")
         try Schema.migrate(database)
+        instanceID = try Self.readInstanceID(database)
+        // A collected segment already stored (same instance and source id) is skipped; the
+        // database's own segments have NULL there, which never conflicts.
         insertSegment = try database.prepare("""
             INSERT INTO segments (session_id, start_t, end_t, start_wall, end_wall, tempo_bpm, tempo_confidence, beat_count,
                 key, key_confidence, loudness_lufs, loudness_range_lu, peak_dbfs, onset_rate, centroid_hz, rolloff_hz, flatness,
-                chroma, mfcc, close_reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                chroma, mfcc, close_reason, room, instance, source_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (instance, source_id) DO NOTHING
             """)
+    }
+
+    private static func readInstanceID(_ database: SQLiteDatabase) throws(StorageError) -> String {
+        let statement = try database.prepare("SELECT id FROM instance LIMIT 1")
+        guard try statement.step(), let id = statement.text(0) else {
+            throw StorageError("\(database.printablePath) has no instance id (its instance table is empty); it was changed by hand — restore it from a backup")
+        }
+        return id
     }
 
     /// Starts a session (one per daemon run) and returns its id.
@@ -50,6 +66,24 @@ public final class SegmentStore {
     /// Stores a segment and returns its id.
     @discardableResult
     public func insert(_ segment: Segment, session: Int64) throws(StorageError) -> Int64 {
+        guard try write(segment, session: session) else {
+            throw StorageError("\(database.printablePath): segment \(segment.sourceID ?? 0) of instance \(segment.instance ?? "") is already stored")
+        }
+        return database.lastInsertedRow
+    }
+
+    /// Stores a segment collected from another daemon (``Segment/room``, ``Segment/instance`` and
+    /// ``Segment/sourceID`` set) and returns its id here, or nil when that instance's segment is
+    /// already stored (a redelivered message).
+    public func insertCollected(_ segment: Segment, session: Int64) throws(StorageError) -> Int64? {
+        guard segment.instance != nil, segment.sourceID != nil else {
+            throw StorageError("a collected segment needs its instance and source id")
+        }
+        return try write(segment, session: session) ? database.lastInsertedRow : nil
+    }
+
+    /// True when a row was added, false when the unique key already held it.
+    private func write(_ segment: Segment, session: Int64) throws(StorageError) -> Bool {
         guard let insertSegment else { throw StorageError("\(database.printablePath) was opened to read only") }
         try insertSegment.bind([
             .integer(session), .real(segment.startSeconds), .real(segment.endSeconds),
@@ -59,10 +93,11 @@ public final class SegmentStore {
             segment.loudnessLUFS.map { .real($0) } ?? .null, segment.loudnessRangeLU.map { .real($0) } ?? .null,
             .real(segment.peakDBFS), .real(segment.onsetRate), .real(segment.centroidHz), .real(segment.rolloffHz),
             .real(segment.flatness), .blob(Self.bytes(segment.chroma)), .blob(Self.bytes(segment.mfcc)),
-            .text(segment.closeReason.rawValue),
+            .text(segment.closeReason.rawValue), segment.room.map { .text($0) } ?? .null,
+            segment.instance.map { .text($0) } ?? .null, segment.sourceID.map { .integer($0) } ?? .null,
         ])
         try insertSegment.step()
-        return database.lastInsertedRow
+        return sqlite3_changes(database.handle) > 0
     }
 
     /// What to look for; every field is optional and bound as a parameter.
@@ -75,6 +110,8 @@ public final class SegmentStore {
         public var tempoMinimum: Double?
         public var tempoMaximum: Double?
         public var id: Int64?
+        /// A collected segment's room (`samplemind collect`).
+        public var room: String?
         public init(session: Int64? = nil) { self.session = session }
     }
 
@@ -83,18 +120,19 @@ public final class SegmentStore {
         let statement = try database.prepare("""
             SELECT id, session_id, start_t, end_t, start_wall, end_wall, tempo_bpm, tempo_confidence, beat_count, key,
                 key_confidence, loudness_lufs, loudness_range_lu, peak_dbfs, onset_rate, centroid_hz, rolloff_hz, flatness,
-                chroma, mfcc, close_reason
+                chroma, mfcc, close_reason, room, instance, source_id
             FROM segments
             WHERE id > ?1 AND (?2 IS NULL OR session_id = ?2) AND (?3 IS NULL OR end_wall >= ?3)
               AND (?4 IS NULL OR start_wall <= ?4) AND (?5 IS NULL OR key = ?5)
               AND (?6 IS NULL OR tempo_bpm >= ?6) AND (?7 IS NULL OR tempo_bpm <= ?7) AND (?8 IS NULL OR id = ?8)
+              AND (?10 IS NULL OR room = ?10)
             ORDER BY id LIMIT ?9
             """)
         func optional(_ value: Double?) -> SQLValue { value.map { .real($0) } ?? .null }
         try statement.bind([
             .integer(after), filter.session.map { .integer($0) } ?? .null, optional(filter.from), optional(filter.to),
             filter.key.map { .text($0) } ?? .null, optional(filter.tempoMinimum), optional(filter.tempoMaximum),
-            filter.id.map { .integer($0) } ?? .null, .integer(Int64(limit)),
+            filter.id.map { .integer($0) } ?? .null, .integer(Int64(limit)), filter.room.map { .text($0) } ?? .null,
         ])
         var found: [Segment] = []
         while try statement.step() {
@@ -111,6 +149,9 @@ public final class SegmentStore {
                 closeReason: Segment.CloseReason(rawValue: statement.text(20) ?? "") ?? .maximumLength)
             segment.id = Int64(statement.integer(0))
             segment.sessionID = Int64(statement.integer(1))
+            segment.room = statement.text(21)
+            segment.instance = statement.text(22)
+            segment.sourceID = statement.isNull(23) ? nil : Int64(statement.integer(23))
             found.append(segment)
         }
         return found

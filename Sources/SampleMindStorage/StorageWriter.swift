@@ -97,6 +97,9 @@ public final class StorageWriter: @unchecked Sendable {
                 var stored = segment
                 stored.id = try store.insert(segment, session: session)
                 stored.sessionID = session
+                // Announced (stream, MQTT) with the database's instance id, so a collector can tell
+                // this database's segment 7 from another's.
+                stored.instance = store.instanceID
                 backlog.removeFirst()
                 segmentsStored.add(1, ordering: .relaxed)
                 announce(stored)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SampleMindDaemon
+import SampleMindMQTT
 import SampleMindConfiguration
 import SampleMindProtocol
 import SampleMindStorage
@@ -34,15 +35,19 @@ struct SegmentsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One line per segment: id, times, tempo, key, loudness, why it closed.")
         @OptionGroup var location: Location
         @Option(help: "Only this session.") var session: Int64?
+        @Option(help: "Only this room's (a database samplemind collect fills).") var room: String?
         @Option(help: "At most this many (1–10000).") var limit: Int = 100
 
         func validate() throws {
             guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1–10000") }
+            if let room, case .failure(let error) = MQTTTopics.make(room: room) { throw ValidationError("--room: \(error.message)") }
         }
 
         func run() throws {
             let store = try location.open()
-            for segment in try store.segments(.init(session: session), limit: limit) {
+            var filter = SegmentStore.Filter(session: session)
+            filter.room = room
+            for segment in try store.segments(filter, limit: limit) {
                 let tempo = segment.tempoBPM.map { String(format: "%6.1f BPM", $0) } ?? "     – BPM"
                 let loudness = segment.loudnessLUFS.map { String(format: "%6.1f LUFS", $0) } ?? "     – LUFS"
                 print(String(format: "%6lld  %8.2f–%8.2f s  ", segment.id, segment.startSeconds, segment.endSeconds)

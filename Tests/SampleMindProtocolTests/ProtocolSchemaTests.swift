@@ -17,6 +17,12 @@ final class ProtocolSchemaTests: XCTestCase {
         var everything = Subscription()
         everything.features = Set(Feature.allCases)
         everything.maximumFramesPerSecond = 12.5
+        // As MQTT publishes it (with the database's instance and every field), and as a collector lists it.
+        var published = segment(tempoBPM: 98, key: "E major", loudnessLUFS: -20, closeReason: .maximumLength)
+        published.instance = "0123456789abcdef0123456789abcdef"
+        var collected = published
+        collected.room = "studio-a"
+        collected.sourceID = 17
         guard case .failure(let refusal) = StageControl.parse(command: "dance", value: nil) else { return XCTFail("not a control") }
 
         var messages = [
@@ -38,6 +44,8 @@ final class ProtocolSchemaTests: XCTestCase {
             EventJSON.discontinuity(timeSeconds: 12.5, gapSeconds: 0.25, wallClockSeconds: wallClock),
             SegmentJSON.event(segment(tempoBPM: 120, key: "A minor", loudnessLUFS: -14, closeReason: .keyChange)),
             SegmentJSON.event(segment(tempoBPM: nil, key: nil, loudnessLUFS: nil, closeReason: .silenceStart)),
+            SegmentJSON.event(published, detail: true),
+            SegmentJSON.event(collected, detail: true),
         ]
         messages += events.map { EventJSON.encode($0, wallClockSeconds: wallClock) }
 
