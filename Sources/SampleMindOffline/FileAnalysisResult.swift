@@ -32,6 +32,8 @@ public struct FileAnalysisResult: Codable, Sendable {
     public var tempoBPM: Double?
     public var tempoConfidence: Double
     public var beats: [Double]
+    /// The beats the tracker counted as the first of their bar (a subset of `beats`).
+    public var downbeats: [Double]
     public var onsets: [Double]
     public var key: String?
     public var keyConfidence: Double
@@ -45,7 +47,7 @@ public struct FileAnalysisResult: Codable, Sendable {
     public var processingSeconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case file, beats, onsets, key, channels, features
+        case file, beats, downbeats, onsets, key, channels, features
         case durationSeconds = "duration_s", sampleRate = "sample_rate"
         case tempoBPM = "tempo_bpm", tempoConfidence = "tempo_confidence"
         case keyConfidence = "key_confidence", tuningCents = "tuning_cents"
@@ -64,6 +66,7 @@ public struct FileAnalysisResult: Codable, Sendable {
         try container.encode(tempoBPM, forKey: .tempoBPM)
         try container.encode(tempoConfidence, forKey: .tempoConfidence)
         try container.encode(beats, forKey: .beats)
+        try container.encode(downbeats, forKey: .downbeats)
         try container.encode(onsets, forKey: .onsets)
         try container.encode(key, forKey: .key)
         try container.encode(keyConfidence, forKey: .keyConfidence)

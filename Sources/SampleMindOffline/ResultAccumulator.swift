@@ -10,6 +10,7 @@ struct ResultAccumulator {
     let durationSeconds: Double
     private var onsets: [Double] = []
     private var beats: [Double] = []
+    private var downbeats: [Double] = []
     private var tempoWeights: [Int: (weight: Double, weightedBPM: Double)] = [:]
     private var keyWeights: [Int: Double] = [:]
     private var frames = 0
@@ -29,7 +30,9 @@ struct ResultAccumulator {
         for event in events {
             switch event {
             case .onset(let time, _) where time <= durationSeconds: onsets.append(time)
-            case .beat(let time, _, _, _) where time <= durationSeconds: beats.append(time)
+            case .beat(let time, _, let barPosition, _) where time <= durationSeconds:
+                beats.append(time)
+                if barPosition == 1 { downbeats.append(time) }
             default: break
             }
         }
@@ -75,7 +78,7 @@ struct ResultAccumulator {
             file: file, durationSeconds: durationSeconds, sampleRate: configuration.sampleRate, channels: channels,
             tempoBPM: tempo.map { ($0 * 100).rounded() / 100 },
             tempoConfidence: tempo == nil ? 0 : (tempoWeights.values.map(\.weight).max() ?? 0) / totalTime,
-            beats: beats.map(Self.milliseconds), onsets: onsets.map(Self.milliseconds),
+            beats: beats.map(Self.milliseconds), downbeats: downbeats.map(Self.milliseconds), onsets: onsets.map(Self.milliseconds),
             key: keyIndex.map { MusicalKey(index: $0).description },
             keyConfidence: keyIndex.map { (keyWeights[$0] ?? 0) / totalTime } ?? 0,
             tuningCents: Double(lastFrame.tuningCents),

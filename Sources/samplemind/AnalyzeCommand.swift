@@ -10,7 +10,7 @@ struct AnalyzeCommand: ParsableCommand {
         commandName: "analyze",
         abstract: "Analyse sound files with the same causal analyzer the daemon runs live.",
         discussion: """
-            Writes one JSON result per file: duration_s, sample_rate, tempo_bpm, beats, onsets, key,
+            Writes one JSON result per file: duration_s, sample_rate, tempo_bpm, beats, downbeats, onsets, key,
             loudness_integrated_lufs and a feature summary. Without --output the results go to
             standard output, one JSON object per line. A file that cannot be analysed is reported on
             standard error and the others are still analysed; the exit status is then 1.

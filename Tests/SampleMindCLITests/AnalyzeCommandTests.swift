@@ -33,7 +33,12 @@ final class AnalyzeCommandTests: XCTestCase {
         XCTAssertEqual(result["sample_rate"] as? Double, 44_100)
         XCTAssertEqual(result["tempo_bpm"] as? Double ?? 0, 120, accuracy: 2.4)
         XCTAssertEqual(result["key"] as? String, "A minor")
-        XCTAssertGreaterThan((result["beats"] as? [Double])?.count ?? 0, 12)
+        let beats = try XCTUnwrap(result["beats"] as? [Double])
+        XCTAssertGreaterThan(beats.count, 12)
+        // Downbeats: the beats counted first in their bar, one in four of them (4/4 by default).
+        let downbeats = try XCTUnwrap(result["downbeats"] as? [Double])
+        XCTAssertTrue(Set(downbeats).isSubset(of: Set(beats)), "every downbeat is one of the beats")
+        XCTAssertEqual(Double(downbeats.count), Double(beats.count) / 4, accuracy: 1.5)
         XCTAssertGreaterThan((result["onsets"] as? [Double])?.count ?? 0, 30)
         XCTAssertNotNil(result["loudness_integrated_lufs"] as? Double)
         let features = try XCTUnwrap(result["features"] as? [String: Any])
