@@ -114,7 +114,7 @@ public final class LinkDriver: @unchecked Sendable {
         guard offset.isFinite, abs(offset) < 60e6 else { return }
         let beatMicros = nowMicros + Int64(offset)
         let quantum = Double(max(1, Int(frame.beatsPerBar)))
-        let action = leader.predicted(beatMicros: beatMicros, barPosition: Int(frame.nextBeatBarPosition), beatsPerBar: Int(quantum),
+        let action = leader.predicted(beatIndex: frame.nextBeatIndex, beatMicros: beatMicros, barPosition: Int(frame.nextBeatBarPosition), beatsPerBar: Int(quantum),
                                       bpm: Double(frame.tempoBPM), confidence: frame.tempoLocked ? 1 : frame.tempoConfidence,
                                       sessionPhase: peer.phase(atMicros: beatMicros, quantum: quantum))
         switch action {

@@ -2,9 +2,11 @@
 ///
 /// - While the tracker predicts beats with a tempo confidence of at least ``minimumConfidence``,
 ///   the session's tempo follows it.
-/// - At the first lock the grid is placed once: the predicted beat gets the session beat whose
-///   phase (for quantum = beats per bar) is its place in the bar, so Link's bar lines fall on the
-///   music's downbeats.
+/// - The grid is placed once, when the tracker is sure of the tempo and its downbeat has held
+///   still for ``settleBars`` bars: the predicted beat gets the session beat whose phase (for
+///   quantum = beats per bar) is its place in the bar, so Link's bar lines fall on the music's
+///   downbeats. (In its first seconds the tracker still moves the downbeat while the kicks and
+///   the bass add up; a grid placed then would keep a wrong bar for good.)
 /// - After that the grid never jumps: a phase error within the beat is worked off by nudging the
 ///   tempo proposed to Link by at most ``maximumNudge`` of the tempo, over ``correctionSeconds``.
 ///   A later change of the tracker's downbeat is not followed (the bar lines stay where placed).
@@ -34,24 +36,42 @@ public struct LinkLeader: Sendable {
     public static let minimumConfidence: Float = 0.4
     /// Tempo changes smaller than this are not proposed (Link would broadcast each one).
     public static let smallestChangeBPM = 0.01
+    /// Bars of sure predictions with the same downbeat before the grid is placed.
+    public static let settleBars = 2
 
     public private(set) var placed = false
     private var lastProposedBPM = 0.0
     /// The last phase error measured, in beats within ±0.5 (positive: the session is ahead of the music).
     public private(set) var phaseErrorBeats = 0.0
+    /// Before placing: the beat index (modulo the bar) of the tracker's downbeat, the meter it was
+    /// seen with, and how many sure predictions in a row have agreed on it.
+    private var downbeatSlot = -1
+    private var downbeatMeter = 0
+    private var agreeingPredictions = 0
 
     public init() {}
 
-    /// One prediction from the tracker: beat `barPosition` (1-based) of a bar of `beatsPerBar`
-    /// falls at `beatMicros` on Link's clock, at `bpm` with `confidence`. `sessionPhase` is the session's phase at
-    /// that time for quantum `beatsPerBar` (ignored before the grid is placed).
-    public mutating func predicted(beatMicros: Int64, barPosition: Int, beatsPerBar: Int, bpm: Double, confidence: Float,
-                                   sessionPhase: Double) -> Action {
+    /// One prediction from the tracker: beat number `beatIndex`, beat `barPosition` (1-based) of a
+    /// bar of `beatsPerBar`, falls at `beatMicros` on Link's clock, at `bpm` with `confidence`.
+    /// `sessionPhase` is the session's phase at that time for quantum `beatsPerBar` (ignored
+    /// before the grid is placed). Called once per predicted beat.
+    public mutating func predicted(beatIndex: Int, beatMicros: Int64, barPosition: Int, beatsPerBar: Int, bpm: Double,
+                                   confidence: Float, sessionPhase: Double) -> Action {
         guard bpm.isFinite, bpm > 0, beatsPerBar > 0, (1...beatsPerBar).contains(barPosition),
-              confidence >= Self.minimumConfidence else { return .none }
+              confidence >= Self.minimumConfidence else {
+            agreeingPredictions = 0
+            return .none
+        }
         let quantum = Double(beatsPerBar)
         let wanted = Double(barPosition - 1)
         guard placed else {
+            let slot = ((beatIndex % beatsPerBar - (barPosition - 1)) % beatsPerBar + beatsPerBar) % beatsPerBar
+            if slot == downbeatSlot, beatsPerBar == downbeatMeter {
+                agreeingPredictions += 1
+            } else {
+                (downbeatSlot, downbeatMeter, agreeingPredictions) = (slot, beatsPerBar, 1)
+            }
+            guard agreeingPredictions > Self.settleBars * beatsPerBar else { return .none }
             placed = true
             lastProposedBPM = bpm
             phaseErrorBeats = 0

@@ -28,7 +28,7 @@ final class LinkSessionTests: XCTestCase {
         let daemon = try start(SampleMindBinary.url.path, Self.serveArguments(path) + ["--link"], in: namespaces.first, of: namespaces,
                                label: "daemon", scratch: scratch)
         defer { daemon.stop() }
-        XCTAssertTrue(daemon.waitFor("leading the session", timeout: 20), daemon.errors)
+        XCTAssertTrue(daemon.waitFor("Ableton Link: leading the session at", timeout: 25), daemon.errors)
         usleep(12_000_000)
 
         let streamToWall = try XCTUnwrap(Self.streamToWall(daemon.output), "the daemon printed no events")
@@ -54,6 +54,11 @@ final class LinkSessionTests: XCTestCase {
         print("link lead: peer tempo \(tempo) BPM, grid error |p50| \(p50) ms, |p95| \(p95) ms, bar offsets \(Set(barOffsets)) beats")
         XCTAssertEqual(tempo, 120, accuracy: 1.5, "the session runs at the music's tempo")
         XCTAssertLessThan(p95, 60, "the session's beats fall within 60 ms of the music's")
+        // Bar phase 0 on the loop's downbeats: the session's beat numbers, counted in bars of four,
+        // start where the loop's bars start.
+        let onTheBar = barOffsets.filter { $0 == 0 }.count
+        XCTAssertGreaterThanOrEqual(Double(onTheBar), 0.9 * Double(barOffsets.count),
+                                    "the session's bar lines fall on the loop's downbeats (offsets in beats: \(Set(barOffsets)))")
         XCTAssertTrue(daemon.isRunning)
 
         // The daemon reports the session: peers, tempo, offset and grid error (asked from inside its namespace).
@@ -93,7 +98,7 @@ final class LinkSessionTests: XCTestCase {
         let daemon = try start(SampleMindBinary.url.path, Self.serveArguments(path) + ["--link", "--link-offset-ms", "100"],
                                in: namespaces.first, of: namespaces, label: "daemon", scratch: scratch)
         defer { daemon.stop() }
-        XCTAssertTrue(daemon.waitFor("leading the session", timeout: 20), daemon.errors)
+        XCTAssertTrue(daemon.waitFor("Ableton Link: leading the session at", timeout: 25), daemon.errors)
         usleep(12_000_000)
         let streamToWall = try XCTUnwrap(Self.streamToWall(daemon.output), "the daemon printed no events")
         let now = Date().timeIntervalSince1970
@@ -122,7 +127,7 @@ final class LinkSessionTests: XCTestCase {
         let daemon = try start(SampleMindBinary.url.path, Self.serveArguments(path).filter { $0 != "--loop" } + ["--link"],
                                in: namespaces.first, of: namespaces, label: "daemon", scratch: scratch)
         defer { daemon.stop() }
-        XCTAssertTrue(daemon.waitFor("leading the session", timeout: 20), daemon.errors)
+        XCTAssertTrue(daemon.waitFor("Ableton Link: leading the session at", timeout: 25), daemon.errors)
         let placedAt = Date().timeIntervalSince1970
         XCTAssertTrue(daemon.waitFor("\"type\":\"session\"", inOutput: true, timeout: 5))
         usleep(30_000_000)
@@ -168,7 +173,7 @@ final class LinkSessionTests: XCTestCase {
         defer { scratch.remove() }
         let namespaces = try NetworkNamespacePair(label: "quiet", subnet: 69)
         defer { namespaces.remove() }
-        let drums = Percussion.drumPattern(bpm: 120, seconds: 14, sampleRate: Self.rate, startSeconds: Self.firstBeat)
+        let drums = Percussion.drumPattern(bpm: 120, seconds: 18, sampleRate: Self.rate, startSeconds: Self.firstBeat)
         let track = drums.followed(by: Signal(sampleRate: Self.rate, samples: [Float](repeating: 0, count: Int(10 * Self.rate))))
         let path = scratch.file("then-silence.wav")
         try AudioFileWriter.write(track.samples, sampleRate: Int(Self.rate), channelCount: 1, to: path, encoding: .wavFloat)
@@ -177,11 +182,12 @@ final class LinkSessionTests: XCTestCase {
         let daemon = try start(SampleMindBinary.url.path, Self.serveArguments(path).filter { $0 != "--loop" } + ["--link"],
                                in: namespaces.first, of: namespaces, label: "daemon", scratch: scratch)
         defer { daemon.stop() }
-        XCTAssertTrue(daemon.waitFor("leading the session", timeout: 20), daemon.errors)
-        usleep(22_000_000)
+        XCTAssertTrue(daemon.waitFor("Ableton Link: leading the session at", timeout: 25), daemon.errors)
+        // The grid is placed about 11 s in (the tracker sure of the tempo, then two bars of the same downbeat).
+        usleep(18_000_000)
         let streamToWall = try XCTUnwrap(Self.streamToWall(daemon.output), "the daemon printed no beats")
-        // Late in the silence (19–23 s): the tracker has no beat, the session runs on at 120.
-        let quiet = Self.peerLines(peer.output).filter { $0.unix > streamToWall + 19 && $0.unix < streamToWall + 23 }
+        // Late in the silence (23–27 s): the tracker has no beat, the session runs on at 120.
+        let quiet = Self.peerLines(peer.output).filter { $0.unix > streamToWall + 23 && $0.unix < streamToWall + 27 }
         XCTAssertGreaterThan(quiet.count, 30)
         XCTAssertTrue(quiet.allSatisfy { $0.peers >= 1 && abs($0.tempo - 120) < 1.5 }, "\(quiet.map(\.tempo).prefix(10))")
         let frames = daemon.output.split(separator: "\n").filter { $0.contains("\"type\":\"frame\"") && $0.contains("\"tempo_bpm\":0,") }
@@ -247,8 +253,13 @@ final class LinkSessionTests: XCTestCase {
         ["serve", "--realtime-priority", "0", "--no-storage", "--port", "0", "--input", "file", "--file", path, "--loop", "--print"]
     }
 
+    /// Drums with a chord on every bar (bass note included), so the bar can be heard: kicks fall on
+    /// beats 1 and 3 alike, and only the chord changes say which of them starts the bar.
     func writeDrumLoop(in scratch: ScratchDirectory) throws -> String {
-        let loop = Percussion.drumPattern(bpm: 120, seconds: 16, sampleRate: Self.rate, startSeconds: Self.firstBeat)
+        let drums = Percussion.drumPattern(bpm: 120, seconds: 16, sampleRate: Self.rate, startSeconds: Self.firstBeat)
+        let chords = Signal(sampleRate: Self.rate, samples: [Float](repeating: 0, count: Int(Self.firstBeat * Self.rate)))
+            .followed(by: Harmony.progression(tonic: 9, minor: false, seconds: 16 - Self.firstBeat, sampleRate: Self.rate, chordSeconds: 2))
+        let loop = drums.mixed(with: chords)
         let path = scratch.file("drums.wav")
         try AudioFileWriter.write(loop.samples, sampleRate: Int(Self.rate), channelCount: 1, to: path, encoding: .wavFloat)
         return path
