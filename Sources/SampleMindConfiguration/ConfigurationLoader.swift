@@ -134,21 +134,8 @@ public enum ConfigurationLoader {
         if loaded.string("mqtt.password") != nil {
             throw ConfigurationError("mqtt.password and mqtt.password_file are both set; use one: mqtt.password_file keeps the password out of the configuration")
         }
-        let shown = "mqtt.password_file \"\(PrintableText.escaped(path))\""
-        let text: String
-        do { text = try TextFile.read(path, maximumBytes: 4_096) } catch {
-            switch error {
-            case .unreadable(let reason): throw ConfigurationError("\(shown): cannot read the password file: \(reason)")
-            case .tooLarge: throw ConfigurationError("\(shown): the file is larger than 4 KiB; it should hold the password alone, on one line")
-            case .notText(let line, let column, let problem): throw ConfigurationError("\(shown), line \(line), column \(column): \(problem)")
-            }
-        }
-        var password = Substring(text)
-        while let last = password.last, last == "\n" || last == "\r" { password = password.dropLast() }
-        guard !password.isEmpty, !password.contains(where: \.isNewline) else {
-            throw ConfigurationError("\(shown): the file must hold the password on one line, and it is empty or has several lines")
-        }
-        loaded.set("mqtt.password", .string(String(password)), from: loaded.sources["mqtt.password_file"] ?? .file)
+        let password = try SecretFile.line(at: path, option: "mqtt.password_file", what: "password")
+        loaded.set("mqtt.password", .string(password), from: loaded.sources["mqtt.password_file"] ?? .file)
     }
 
     /// A bearer token the server accepts: at least 8 characters, no whitespace (it travels in a header and a URL).

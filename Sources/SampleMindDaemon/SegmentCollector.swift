@@ -29,6 +29,8 @@ public final class SegmentCollector: @unchecked Sendable {
         public var clientID: String
         public var username: String?
         public var password: String?
+        /// For `mqtts://`: the CA that signed the broker's certificate (PEM), instead of the system's.
+        public var caFile: String?
 
         public init(broker: MQTTBrokerURL, databasePath: String, port: Int, clientID: String) {
             self.broker = broker
@@ -85,7 +87,7 @@ public final class SegmentCollector: @unchecked Sendable {
         log(.info, "listening on http://\(shown):\(server.port)/ (segments: /v1/segments?room=…)")
         let client = try MQTTSubscribingClient(
             broker: options.broker, clientID: options.clientID, filter: Self.topicFilter, qos: 1, username: options.username,
-            password: options.password, maximumPayloadBytes: SegmentMessage.maximumBytes) { [self] in receive($0) }
+            password: options.password, caFile: options.caFile, maximumPayloadBytes: SegmentMessage.maximumBytes) { [self] in receive($0) }
         self.client = client
         if let problem = client.start() { log(.warning, "MQTT \(options.broker): \(problem); trying again in the background") }
         log(.info, "collecting \(Self.topicFilter) from \(options.broker) into \(PrintableText.escaped(options.databasePath)) (session \(session))")

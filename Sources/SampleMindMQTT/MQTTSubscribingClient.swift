@@ -47,9 +47,10 @@ public final class MQTTSubscribingClient: @unchecked Sendable {
     /// The link's state: connected, connections so far, the broker's last refusal.
     public var link: MQTTLink { inbox.link }
 
-    /// Sets everything up without opening a socket; `username` and `password` when the broker asks.
+    /// Sets everything up without opening a socket; `username` and `password` when the broker asks,
+    /// `caFile` (PEM) to verify an `mqtts://` broker's certificate instead of the system's CAs.
     public init(broker: MQTTBrokerURL, clientID: String, filter: String, qos: Int32 = 1, username: String? = nil,
-                password: String? = nil, maximumPayloadBytes: Int,
+                password: String? = nil, caFile: String? = nil, maximumPayloadBytes: Int,
                 receive: @escaping @Sendable (MQTTIncoming) -> Void) throws(MQTTError) {
         _ = MosquittoLibrary.initialised
         self.broker = broker
@@ -62,7 +63,9 @@ public final class MQTTSubscribingClient: @unchecked Sendable {
             if username != nil || password != nil {
                 try check(mosquitto_username_pw_set(handle, username ?? "", password), key: "mqtt.username")
             }
-            if broker.usesTLS { try check(mosquitto_tls_set(handle, nil, "/etc/ssl/certs", nil, nil, nil), key: "mqtt.url") }
+            if broker.usesTLS {
+                try check(mosquitto_tls_set(handle, caFile, caFile == nil ? "/etc/ssl/certs" : nil, nil, nil, nil), key: "mqtt.ca_file")
+            }
             try check(mosquitto_reconnect_delay_set(handle, 1, 30, true), key: "mqtt.url")
         } catch {
             mosquitto_destroy(handle)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SampleMindConfiguration
 import SampleMindDaemon
 import SampleMindMQTT
 import SampleMindValidation
@@ -22,10 +23,20 @@ struct CollectCommand: ParsableCommand {
     @Option(help: "The SQLite file to collect into (created, or upgraded to schema version 3).") var db: String
     @Option(help: "The HTTP port of the segment API (0: any free port).") var port: Int
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
-    @Option(help: "A bearer token the API requires (Authorization: Bearer …).") var token: String?
+    @Option(help: "A bearer token the API requires (Authorization: Bearer …); --token-file keeps it out of the process list.")
+    var token: String?
+    @Option(help: "The API's bearer token, read from this file (one line).") var tokenFile: String?
+    @Option(help: "The user name for the broker.") var mqttUsername: String?
+    @Option(help: "The broker password, read from this file (one line; never logged).") var mqttPasswordFile: String?
+    @Option(help: "For mqtts://: the PEM file of the CA that signed the broker's certificate (default: the system's CAs).")
+    var mqttCaFile: String?
     @Option(help: "The MQTT client id (default: samplemind-collector-<process id>).") var clientID: String?
 
     func validate() throws {
+        if token != nil, tokenFile != nil { throw ValidationError("--token and --token-file are both given; use one (--token-file keeps the token out of the process list)") }
+        if let token, token.count < 8 || token.contains(where: \.isWhitespace) {
+            throw ValidationError("--token must be at least 8 characters without spaces")
+        }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
         if case .failure(let error) = MQTTBrokerURL.parse(mqtt) { throw ValidationError("--mqtt: \(error.message)") }
         if let clientID, clientID.isEmpty || clientID.utf8.count > 65_535
@@ -39,7 +50,20 @@ struct CollectCommand: ParsableCommand {
         var options = SegmentCollector.Options(broker: broker, databasePath: db, port: port,
                                                clientID: clientID ?? "samplemind-collector-\(getpid())")
         options.host = host
-        options.token = token
+        options.username = mqttUsername
+        do {
+            options.token = try tokenFile.map { try SecretFile.line(at: $0, option: "--token-file", what: "token") } ?? token
+            options.password = try mqttPasswordFile.map { try SecretFile.line(at: $0, option: "--mqtt-password-file", what: "password") }
+            if let caFile = mqttCaFile {
+                guard access(caFile, R_OK) == 0 else {
+                    throw ConfigurationError("--mqtt-ca-file \"\(PrintableText.escaped(caFile))\": cannot read it (\(String(cString: strerror(errno)))); give the PEM file of the CA that signed the broker's certificate")
+                }
+                options.caFile = caFile
+            }
+        } catch {
+            StandardError.write("samplemind: \(error)")
+            throw ExitCode(ConfigurationError.exitStatus)
+        }
         do {
             try SegmentCollector(options: options).run()
         } catch let error as DaemonError {

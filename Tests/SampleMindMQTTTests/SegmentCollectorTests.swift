@@ -182,6 +182,15 @@ extension SegmentCollectorTests {
             (["--mqtt", "http://127.0.0.1", "--db", scratch.file("x.db"), "--port", "0"], "mqtt://HOST"),
             (["--mqtt", "mqtt://127.0.0.1", "--db", scratch.file("x.db"), "--port", "70000"], "--port must be 0–65535"),
             (["--mqtt", "mqtt://127.0.0.1", "--port", "0"], "--db"),
+            (["--mqtt", "mqtt://127.0.0.1", "--db", scratch.file("x.db"), "--port", "0", "--token", "short"], "at least 8 characters"),
+            (["--mqtt", "mqtt://127.0.0.1", "--db", scratch.file("x.db"), "--port", "0", "--token", "long-enough", "--token-file", "/etc/hostname"],
+             "--token and --token-file are both given"),
+            (["--mqtt", "mqtt://127.0.0.1", "--db", scratch.file("x.db"), "--port", "0", "--token-file", scratch.file("none")],
+             "--token-file \"\(scratch.file("none"))\": cannot read the token file"),
+            (["--mqtt", "mqtt://127.0.0.1", "--db", scratch.file("x.db"), "--port", "0", "--mqtt-password-file", scratch.file("none")],
+             "cannot read the password file"),
+            (["--mqtt", "mqtts://127.0.0.1", "--db", scratch.file("x.db"), "--port", "0", "--mqtt-ca-file", scratch.file("none")],
+             "--mqtt-ca-file"),
         ]
         for (arguments, expected) in cases {
             let outcome = try SampleMindBinary.run(["collect"] + arguments, timeout: 10)
@@ -189,5 +198,34 @@ extension SegmentCollectorTests {
             XCTAssertTrue(outcome.standardError.contains(expected), "\(arguments): \(outcome.standardError)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.file("x.db")), "no database is made for a bad command line")
+    }
+
+    func testCollect_withCredentialsAndATokenFromFiles_connectsAndGuardsItsAPI() throws {
+        let scratch = try ScratchDirectory("collect-secrets")
+        defer { scratch.remove() }
+        let broker = try MosquittoBroker(in: scratch, user: (name: "archive", password: "s3cret-pass"))
+        defer { broker.kill() }
+        try "s3cret-pass\n".write(toFile: scratch.file("password"), atomically: true, encoding: .utf8)
+        try "collector-token-1\n".write(toFile: scratch.file("token"), atomically: true, encoding: .utf8)
+        let collector = try ChildProcess(SampleMindBinary.url.path,
+                                         ["collect", "--mqtt", "mqtt://127.0.0.1:\(broker.port)", "--db", scratch.file("c.db"), "--port", "0",
+                                          "--mqtt-username", "archive", "--mqtt-password-file", scratch.file("password"),
+                                          "--token-file", scratch.file("token")],
+                                         label: "collector", in: scratch)
+        defer { _ = collector.stop(signal: SIGKILL) }
+        XCTAssertTrue(collector.waitFor("collecting samplemind/+/segment", timeout: 10), collector.errors)
+        let line = try XCTUnwrap(collector.errors.split(separator: "\n").first { $0.contains("listening on http://") })
+        let port = try XCTUnwrap(Int(line.components(separatedBy: "http://127.0.0.1:").last?.split(separator: "/").first ?? ""))
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/segments").status, 401, "the API wants the token from the file")
+        let authorised = ["Authorization": "Bearer collector-token-1"]
+        let deadline = Date().addingTimeInterval(10)
+        var metrics = ""
+        while Date() < deadline, !metrics.contains("samplemind_mqtt_connected 1") {
+            metrics = try httpGet(port: port, path: "/metrics", headers: authorised).body
+            usleep(200_000)
+        }
+        XCTAssertTrue(metrics.contains("samplemind_mqtt_connected 1"), "the broker took the user and password from the file: \(collector.errors)")
+        XCTAssertEqual(try httpGet(port: port, path: "/v1/segments", headers: authorised).status, 200)
+        XCTAssertFalse(collector.errors.contains("s3cret-pass") || collector.errors.contains("collector-token-1"), "secrets never logged")
     }
 }
