@@ -99,7 +99,7 @@ struct BenchCommand: ParsableCommand {
                 print("")
                 MQTTFanOutBenchmark.run(subscriberCounts: [100, 1_000, 5_000], seconds: mqttSeconds)
             case .wled: AudioSyncBenchmark.run(seconds: performerSeconds)
-            case .link: LinkBenchmark.run(seconds: performerSeconds / 2)
+            case .link: LinkBenchmark.run(seconds: performerSeconds)
             }
             fflush(nil)
         }
