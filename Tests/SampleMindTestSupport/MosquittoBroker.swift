@@ -47,6 +47,16 @@ public final class MosquittoBroker {
         if startNow { try start() }
     }
 
+    /// A broker run from the configuration `text` makes for its port (a shipped file adapted to
+    /// the test: its listener on 127.0.0.1 and that port, its files in the scratch directory).
+    public init(in scratch: ScratchDirectory, configuration text: (_ port: Int) throws -> String) throws {
+        self.scratch = scratch
+        port = try Self.freePort()
+        configurationPath = scratch.file("mosquitto-\(port).conf")
+        try text(port).write(toFile: configurationPath, atomically: true, encoding: .utf8)
+        try start()
+    }
+
     public var pid: Int32? { child?.pid }
     public var log: String { child?.errors ?? "" }
 
