@@ -209,5 +209,6 @@ if Context.environment["SAMPLEMIND_FUZZ"] != nil {
         fuzzTarget("FuzzHTTPRequest", ["SampleMindStreaming"]),
         fuzzTarget("FuzzConfiguration", ["SampleMindConfiguration"]),
         fuzzTarget("FuzzMQTTSettings", ["SampleMindMQTT"]),
+        fuzzTarget("FuzzSegmentMessage", ["SampleMindStorage", "SampleMindProtocol"]),
     ]
 }

@@ -73,14 +73,30 @@ final class LiveEngineTests: XCTestCase {
         let controls = engine.addControlSource(name: "test")
         let schedule = ClockSchedule()
         let driver = MIDIClockDriver(schedule: schedule, queue: engine.addConsumer(name: "midi-clock"), leadMilliseconds: 10)
+        // WLED Audio Sync as the daemon wires it (its own queue and sender thread), sending to a
+        // UDP socket of this test on loopback that is never read; and what Ableton Link adds on the analysis side: one
+        // more consumer queue (drained by the Link thread; the peer itself multicasts, so it runs
+        // only in network namespaces) and follow mode's holdTempo controls through a source of its own.
+        var wled = AudioSyncSender.Settings()
+        let (sink, sinkPort) = try Self.loopbackUDPSocket()
+        defer { close(sink) }
+        wled.targets = [try AudioSyncTarget.parse("127.0.0.1:\(sinkPort)").get()]
+        let audioSync = try AudioSyncSender(settings: wled, queue: engine.addConsumer(name: "wled", capacity: 1_024), log: Self.quiet)
+        let linkQueue = engine.addConsumer(name: "link", capacity: 1_024)
+        let linkControls = engine.addControlSource(name: "link")
+        let linkDrain = Thread { while !Thread.current.isCancelled { while linkQueue.pop() != nil {}; usleep(5_000) } }
         try engine.start()
         driver.start()
+        audioSync.start()
+        linkDrain.start()
         let input = try JACKInput(clientName: "samplemind", channelCount: 1, clockSchedule: schedule)
         try input.start(into: engine.capture, log: Self.quiet)
         defer {
             input.stop()
             engine.stop()
             driver.stop()
+            audioSync.stop()
+            linkDrain.cancel()
         }
         let player = try jack.play(song.path, into: "samplemind:in_1")
         defer { player.stop(signal: SIGKILL) }
@@ -100,7 +116,9 @@ final class LiveEngineTests: XCTestCase {
             // The test thread only sends controls and sleeps (its own allocations are not counted).
             for control in [StageControl.meter(3), .downbeat, .lock, .tap, .unlock, .meter(4), .downbeat, .lock, .unlock, .downbeat] {
                 _ = controls.submit(control)
-                Thread.sleep(forTimeInterval: 1.02)
+                Thread.sleep(forTimeInterval: 0.51)
+                _ = linkControls.submit(control == .unlock ? .unlock : .holdTempo(126))
+                Thread.sleep(forTimeInterval: 0.51)
             }
         }
         collect(queue, into: &outputs)
@@ -111,6 +129,29 @@ final class LiveEngineTests: XCTestCase {
         XCTAssertEqual(engine.capture.overruns.load(ordering: .relaxed), 0)
         XCTAssertGreaterThan(eventsWhileMeasured, 30)
         XCTAssertGreaterThan(input.midiMessagesSent.load(ordering: .relaxed) - midiBefore, 24 * 15, "the MIDI clock ran while counting")
+        XCTAssertGreaterThan(audioSync.destinations.first?.sent.load(ordering: .relaxed) ?? 0, 300, "Audio Sync sent while counting")
+        XCTAssertGreaterThan(audioSync.peaksSent.load(ordering: .relaxed), 5, "with peaks from the beats")
+    }
+}
+
+struct LoopbackSocketError: Error { var errno: Int32 }
+
+extension LiveEngineTests {
+    /// A UDP socket bound to a free port of 127.0.0.1, and the port.
+    static func loopbackUDPSocket() throws -> (Int32, Int) {
+        let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard descriptor >= 0, bound else {
+            close(descriptor)
+            throw LoopbackSocketError(errno: errno)
+        }
+        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
     }
 }
 

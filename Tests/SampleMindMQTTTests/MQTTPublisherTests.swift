@@ -112,47 +112,67 @@ final class MQTTPublisherTests: XCTestCase {
 
     func testABrokerRestart_isFollowedByFreshBeatsRetainedStateAgainAndTheOutagesSegments() throws {
         let broker = try broker()
-        let (daemon, port) = try daemon(room: "r", url: "mqtt://127.0.0.1:\(broker.port)")
+        let rooms = ["r", "s"]
+        let daemons = try rooms.map { try daemon(room: $0, url: "mqtt://127.0.0.1:\(broker.port)") }
         let before = try subscriber(broker)
-        XCTAssertGreaterThanOrEqual(before.waitFor("samplemind/r/beat", count: 4, timeout: 20).count, 4)
-        let segmentsBefore = before.waitFor("samplemind/r/segment", timeout: 10)
-        XCTAssertFalse(segmentsBefore.isEmpty, "segments are published")
+        for room in rooms {
+            XCTAssertGreaterThanOrEqual(before.waitFor("samplemind/\(room)/beat", count: 4, timeout: 20).count, 4, "room \(room)")
+            XCTAssertFalse(before.waitFor("samplemind/\(room)/segment", timeout: 10).isEmpty, "room \(room) publishes segments")
+        }
         before.stop()
 
         broker.kill()
         let outageStart = Date().timeIntervalSince1970
         sleep(5)
-        let health = try self.health(port)
-        XCTAssertEqual(health["status"] as? String, "degraded")
-        XCTAssertTrue((health["reasons"] as? [String] ?? []).contains { $0.contains("MQTT broker mqtt://127.0.0.1:\(broker.port) not connected") },
-                      "\(health)")
-        let blocksDuring = try XCTUnwrap(try metric(port, "analysis_blocks_total"))
+        var blocksDuring: [Double] = []
+        for (_, port) in daemons {
+            let health = try self.health(port)
+            XCTAssertEqual(health["status"] as? String, "degraded")
+            XCTAssertTrue((health["reasons"] as? [String] ?? []).contains { $0.contains("MQTT broker mqtt://127.0.0.1:\(broker.port) not connected") },
+                          "\(health)")
+            blocksDuring.append(try XCTUnwrap(try metric(port, "analysis_blocks_total")))
+        }
         try broker.start()
         let outageEnd = Date().timeIntervalSince1970
         let after = try subscriber(broker)
-        // Back-off after one failed attempt is at most a few seconds; give it ten.
-        let online = after.waitFor("samplemind/r/status", timeout: 12).first
-        XCTAssertEqual(online?.payload, "online")
-        // The subscriber was there first, so the broker passes the re-published tempo on as it comes.
-        let tempo = after.waitFor("samplemind/r/tempo", timeout: 3).first
-        XCTAssertLessThan((tempo?.arrival ?? .infinity) - (online?.arrival ?? 0), 1, "tempo is published again at once on reconnect")
-        let beats = after.waitFor("samplemind/r/beat", count: 4, timeout: 10)
-        XCTAssertGreaterThanOrEqual(beats.count, 4)
-        for beat in beats {
-            XCTAssertLessThan(beat.arrival - (beat.json?["wall_clock"] as? Double ?? 0), 1, "no beat older than 1 s after reconnecting")
+        for (index, room) in rooms.enumerated() {
+            let (daemon, port) = daemons[index]
+            // Back-off after one failed attempt is at most a few seconds; give it ten.
+            let online = after.waitFor("samplemind/\(room)/status", timeout: 12).first
+            XCTAssertEqual(online?.payload, "online", "room \(room) reconnects")
+            // The subscriber was there first, so the broker passes the re-published tempo on as it comes.
+            let tempo = after.waitFor("samplemind/\(room)/tempo", timeout: 3).first
+            XCTAssertLessThan((tempo?.arrival ?? .infinity) - (online?.arrival ?? 0), 1, "tempo is published again at once on reconnect")
+            let beats = after.waitFor("samplemind/\(room)/beat", count: 4, timeout: 10)
+            XCTAssertGreaterThanOrEqual(beats.count, 4)
+            for beat in beats {
+                XCTAssertLessThan(beat.arrival - (beat.json?["wall_clock"] as? Double ?? 0), 1, "no beat older than 1 s after reconnecting")
+            }
+            // Every segment the daemon stored during the outage arrives after it.
+            let listed = try httpGet(port: port, path: "/v1/segments?limit=500").body
+            let stored = (try JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [String: Any])?["segments"] as? [[String: Any]] ?? []
+            let madeDuring = Set(stored.filter {
+                let end = $0["end_wall"] as? Double ?? 0
+                return end > outageStart && end < outageEnd
+            }.compactMap { $0["id"] as? Int })
+            XCTAssertFalse(madeDuring.isEmpty, "room \(room) stored segments during the outage")
+            var arrived = Set<Int>()
+            let deadline = Date().addingTimeInterval(5)
+            repeat {
+                arrived = Set(after.messages("samplemind/\(room)/segment").compactMap { $0.json?["id"] as? Int })
+                if madeDuring.isSubset(of: arrived) { break }
+                usleep(100_000)
+            } while Date() < deadline
+            XCTAssertEqual(madeDuring.subtracting(arrived), [], "room \(room): every segment stored during the outage arrives after it")
+            XCTAssertGreaterThan(try XCTUnwrap(try metric(port, "analysis_blocks_total")), blocksDuring[index], "analysis went on")
+            XCTAssertEqual(try metric(port, "ring_overruns_total"), 0, "the analysis never fell behind")
+            XCTAssertGreaterThanOrEqual(try XCTUnwrap(try metric(port, "mqtt_reconnects_total")), 1)
+            XCTAssertGreaterThan(try XCTUnwrap(try metric(port, "mqtt_messages_dropped_total")), 0, "beats and levels of the outage were dropped")
+            XCTAssertEqual(try metric(port, "mqtt_connected"), 1)
+            let outageLines = daemon.errors.split(separator: "\n").filter { $0.contains("not connected") }
+            XCTAssertEqual(outageLines.count, 1, "the outage is logged once: \(daemon.errors)")
+            XCTAssertTrue(daemon.errors.contains("MQTT: connected to mqtt://127.0.0.1:\(broker.port) again"), daemon.errors)
         }
-        let outageSegments = after.waitFor("samplemind/r/segment", timeout: 5) {
-            let end = $0.json?["end_wall"] as? Double ?? 0
-            return end > outageStart && end < outageEnd
-        }
-        XCTAssertFalse(outageSegments.isEmpty, "segments stored during the outage arrive after it")
-        XCTAssertGreaterThan(try XCTUnwrap(try metric(port, "analysis_blocks_total")), blocksDuring, "analysis went on")
-        XCTAssertGreaterThanOrEqual(try XCTUnwrap(try metric(port, "mqtt_reconnects_total")), 1)
-        XCTAssertGreaterThan(try XCTUnwrap(try metric(port, "mqtt_messages_dropped_total")), 0, "beats and levels of the outage were dropped")
-        XCTAssertEqual(try metric(port, "mqtt_connected"), 1)
-        let outageLines = daemon.errors.split(separator: "\n").filter { $0.contains("not connected") }
-        XCTAssertEqual(outageLines.count, 1, "the outage is logged once: \(daemon.errors)")
-        XCTAssertTrue(daemon.errors.contains("MQTT: connected to mqtt://127.0.0.1:\(broker.port) again"), daemon.errors)
     }
 
     func testABrokerThatIsNotThereAtStart_isConnectedToOnceItIs() throws {
