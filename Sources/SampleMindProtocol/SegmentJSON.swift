@@ -32,7 +32,10 @@ public enum SegmentJSON {
         if detail {
             out += ",\"centroid_hz\":\(number(segment.centroidHz, 1)),\"rolloff_hz\":\(number(segment.rolloffHz, 1))"
             out += ",\"flatness\":\(number(segment.flatness, 4))"
-            out += ",\"chroma\":" + JSONText.list(segment.chroma, digits: 3) + ",\"mfcc\":" + JSONText.list(segment.mfcc, digits: 2)
+            // Left out when unknown (a segment collected from a message that had none): the
+            // schema wants all 12 and 13 values or nothing, and so does a collector reading this.
+            if !segment.chroma.isEmpty { out += ",\"chroma\":" + JSONText.list(segment.chroma, digits: 3) }
+            if !segment.mfcc.isEmpty { out += ",\"mfcc\":" + JSONText.list(segment.mfcc, digits: 2) }
         }
         return out
     }

@@ -52,3 +52,19 @@ final class SegmentMessageTests: XCTestCase {
         }
     }
 }
+
+extension SegmentMessageTests {
+    /// Found by the segment-message fuzz target: a message without chroma and MFCC was stored,
+    /// then served as `"chroma":[]`, which the schema and a second collector refuse.
+    func testAMessageWithoutChromaOrMFCC_isServedWithoutThemAndReadBackAgain() throws {
+        var segment = published()
+        segment.chroma = []
+        segment.mfcc = []
+        let served = SegmentJSON.event(segment, detail: true)
+        XCTAssertFalse(served.contains("\"chroma\"") || served.contains("\"mfcc\""), served)
+        let parsed = try SegmentMessage.parse(Array(served.utf8), room: "a").get()
+        XCTAssertEqual(parsed.chroma, [])
+        XCTAssertEqual(parsed.mfcc, [])
+        XCTAssertEqual(parsed.sourceID, 41)
+    }
+}
