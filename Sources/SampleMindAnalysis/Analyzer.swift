@@ -112,6 +112,8 @@ public final class Analyzer {
             }
             frame.keyIndex = Int8(key.displayedKeyIndex)
             frame.keyConfidence = key.displayedConfidence
+            frame.keyRunnerUpIndex = Int8(key.runnerUpKeyIndex)
+            frame.keyMargin = key.margin
         }
         hopIndex += 1
     }

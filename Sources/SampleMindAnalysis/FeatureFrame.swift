@@ -46,10 +46,15 @@ public struct FeatureFrame: Sendable, BitwiseCopyable {
     /// seconds of music it is provisional (no key event yet) and its confidence is scaled down.
     public var keyIndex: Int8 = -1
     public var keyConfidence: Float = 0
+    /// The next most likely key (−1 while no key is shown) and how much better the shown key fits
+    /// (its correlation with the key profile minus the runner-up's; below 0 while a change is held off).
+    public var keyRunnerUpIndex: Int8 = -1
+    public var keyMargin: Float = 0
     /// Estimated deviation of the music's tuning from A = 440 Hz, in cents.
     public var tuningCents: Float = 0
 
     public init() {}
 
     public var key: MusicalKey? { keyIndex >= 0 ? MusicalKey(index: Int(keyIndex)) : nil }
+    public var keyRunnerUp: MusicalKey? { keyRunnerUpIndex >= 0 ? MusicalKey(index: Int(keyRunnerUpIndex)) : nil }
 }

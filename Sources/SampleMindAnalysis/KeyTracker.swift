@@ -42,6 +42,11 @@ final class KeyTracker {
     /// The key to show: the committed one, or before it the best so far (−1 with too little music).
     private(set) var displayedKeyIndex = -1
     private(set) var displayedConfidence: Float = 0
+    /// The key that correlates best after the displayed one (−1 while none is displayed), and the
+    /// displayed key's correlation minus its: small when the music sits between two keys
+    /// (relative keys share all their notes), negative while a challenger is being held off.
+    private(set) var runnerUpKeyIndex = -1
+    private(set) var margin: Float = 0
 
     /// Not real-time safe: allocates.
     init(profile: KeyProfile, updatesPerSecond: Float) {
@@ -83,6 +88,7 @@ final class KeyTracker {
         guard let (best, bestScore, currentScore) = match(smoothed, scoring: keyIndex) else { return false }
         historyHead = (historyHead + 1) % historyLength
         historyFilled = min(historyFilled + 1, historyLength)
+        defer { findRunnerUp() }
         if keyIndex < 0 {
             if tonalSeconds >= Self.provisionalKeySeconds {
                 displayedKeyIndex = best
@@ -110,6 +116,20 @@ final class KeyTracker {
         challenger = -1
         challengerSeconds = 0
         return true
+    }
+
+    /// The best key other than the displayed one in the latest scores, and the margin. Real-time safe.
+    private func findRunnerUp() {
+        guard displayedKeyIndex >= 0 else { return }
+        let row = historyHead * 24
+        var runnerUp = -1
+        var runnerUpScore: Float = -3
+        for candidate in 0..<24 where candidate != displayedKeyIndex && scoreHistory[row + candidate] > runnerUpScore {
+            runnerUp = candidate
+            runnerUpScore = scoreHistory[row + candidate]
+        }
+        runnerUpKeyIndex = runnerUp
+        margin = scoreHistory[row + displayedKeyIndex] - runnerUpScore
     }
 
     private func commit(_ key: Int, score: Float) {

@@ -37,6 +37,10 @@ public struct FileAnalysisResult: Codable, Sendable {
     public var onsets: [Double]
     public var key: String?
     public var keyConfidence: Double
+    /// The key that fitted next best while `key` was shown (most of that time), and by how much
+    /// `key` fitted better on average (the difference of their correlations with the key profile).
+    public var keyRunnerUp: String?
+    public var keyMargin: Double?
     public var tuningCents: Double
     public var loudnessIntegratedLUFS: Double?
     public var peakDBFS: Double
@@ -50,7 +54,7 @@ public struct FileAnalysisResult: Codable, Sendable {
         case file, beats, downbeats, onsets, key, channels, features
         case durationSeconds = "duration_s", sampleRate = "sample_rate"
         case tempoBPM = "tempo_bpm", tempoConfidence = "tempo_confidence"
-        case keyConfidence = "key_confidence", tuningCents = "tuning_cents"
+        case keyConfidence = "key_confidence", keyRunnerUp = "key_runner_up", keyMargin = "key_margin", tuningCents = "tuning_cents"
         case loudnessIntegratedLUFS = "loudness_integrated_lufs", peakDBFS = "peak_dbfs"
         case nonFiniteSamples = "non_finite_samples"
         case delaysSeconds = "delays_s", processingSeconds = "processing_s"
@@ -70,6 +74,8 @@ public struct FileAnalysisResult: Codable, Sendable {
         try container.encode(onsets, forKey: .onsets)
         try container.encode(key, forKey: .key)
         try container.encode(keyConfidence, forKey: .keyConfidence)
+        try container.encode(keyRunnerUp, forKey: .keyRunnerUp)
+        try container.encode(keyMargin, forKey: .keyMargin)
         try container.encode(tuningCents, forKey: .tuningCents)
         try container.encode(loudnessIntegratedLUFS, forKey: .loudnessIntegratedLUFS)
         try container.encode(peakDBFS, forKey: .peakDBFS)

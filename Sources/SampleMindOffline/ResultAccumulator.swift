@@ -13,6 +13,10 @@ struct ResultAccumulator {
     private var downbeats: [Double] = []
     private var tempoWeights: [Int: (weight: Double, weightedBPM: Double)] = [:]
     private var keyWeights: [Int: Double] = [:]
+    /// While each key was shown: how long each other key was the runner-up, and the margin summed
+    /// over that time (both weighted by confidence, like the key itself).
+    private var runnerUpWeights: [Int: [Int: Double]] = [:]
+    private var marginSums: [Int: Double] = [:]
     private var frames = 0
     private var sums = (rms: 0.0, centroid: 0.0, rolloff: 0.0, flatness: 0.0, flux: 0.0)
     private var chroma = [Double](repeating: 0, count: 12)
@@ -48,7 +52,12 @@ struct ResultAccumulator {
             tempoWeights[bin] = (old.weight + weight, old.weightedBPM + weight * Double(frame.tempoBPM))
         }
         if frame.keyIndex >= 0 {
-            keyWeights[Int(frame.keyIndex), default: 0] += Double(frame.keyConfidence) * hopSeconds
+            let key = Int(frame.keyIndex), weight = Double(frame.keyConfidence) * hopSeconds
+            keyWeights[key, default: 0] += weight
+            if frame.keyRunnerUpIndex >= 0 {
+                runnerUpWeights[key, default: [:]][Int(frame.keyRunnerUpIndex), default: 0] += weight
+                marginSums[key, default: 0] += Double(frame.keyMargin) * weight
+            }
         }
         frames += 1
         sums.rms += Double(frame.rmsDBFS)
@@ -72,6 +81,8 @@ struct ResultAccumulator {
             if weight > 0 { tempo = around.reduce(0) { $0 + $1.weightedBPM } / weight }
         }
         let keyIndex = keyWeights.max(by: { $0.value < $1.value })?.key
+        let runnerUp = keyIndex.flatMap { runnerUpWeights[$0]?.max(by: { $0.value < $1.value })?.key }
+        let margin = keyIndex.flatMap { key in (keyWeights[key] ?? 0) > 0 ? (marginSums[key] ?? 0) / (keyWeights[key] ?? 1) : nil }
         let totalTime = durationSeconds > 0 ? durationSeconds : 1
         let integrated = lastFrame.integratedLUFS
         return FileAnalysisResult(
@@ -81,6 +92,8 @@ struct ResultAccumulator {
             beats: beats.map(Self.milliseconds), downbeats: downbeats.map(Self.milliseconds), onsets: onsets.map(Self.milliseconds),
             key: keyIndex.map { MusicalKey(index: $0).description },
             keyConfidence: keyIndex.map { (keyWeights[$0] ?? 0) / totalTime } ?? 0,
+            keyRunnerUp: runnerUp.map { MusicalKey(index: $0).description },
+            keyMargin: margin.map { ($0 * 1000).rounded() / 1000 },
             tuningCents: Double(lastFrame.tuningCents),
             loudnessIntegratedLUFS: integrated > -199 ? Double(integrated) : nil,
             peakDBFS: Double(peakDBFS),

@@ -10,7 +10,7 @@ public enum Feature: String, CaseIterable, Sendable, Hashable {
     case spectrum
     case chroma
     case mfcc
-    /// tempo_confidence, key_confidence, tuning_cents (tempo_bpm and key are always there)
+    /// tempo_confidence, key_confidence, key_runner_up, key_margin, tuning_cents (tempo_bpm and key are always there)
     case tracking
 
     public static let defaults: Set<Feature> = [.levels, .loudness, .spectral, .tracking]

@@ -13,7 +13,8 @@ public struct FrameFields: OptionSet, Sendable, Hashable {
     public static let spectrum = FrameFields(rawValue: 1 << 3)
     public static let chroma = FrameFields(rawValue: 1 << 4)
     public static let mfcc = FrameFields(rawValue: 1 << 5)
-    /// tempo_confidence, key_confidence, tuning_cents, tempo_locked, beats_per_bar, next_beat_t
+    /// tempo_confidence, key_confidence, key_runner_up, key_margin, tuning_cents, tempo_locked,
+    /// beats_per_bar, next_beat_t
     public static let tracking = FrameFields(rawValue: 1 << 6)
     public static let all: FrameFields = [.levels, .loudness, .spectral, .spectrum, .chroma, .mfcc, .tracking]
 

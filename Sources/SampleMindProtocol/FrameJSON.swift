@@ -23,6 +23,8 @@ public enum FrameJSON {
         if fields.contains(.tracking) {
             out += ",\"tempo_confidence\":\(JSONText.rounded(frame.tempoConfidence, 3))"
             out += ",\"key_confidence\":\(JSONText.rounded(frame.keyConfidence, 3)),\"tuning_cents\":\(JSONText.rounded(frame.tuningCents, 1))"
+            out += ",\"key_runner_up\":" + (frame.keyRunnerUp.map { JSONText.quoted($0.description) } ?? "null")
+            out += ",\"key_margin\":\(JSONText.rounded(frame.keyMargin, 3))"
             out += ",\"tempo_locked\":\(frame.tempoLocked),\"beats_per_bar\":\(frame.beatsPerBar)"
             out += ",\"next_beat_t\":" + (frame.nextBeatSeconds >= 0 ? JSONText.rounded(frame.nextBeatSeconds, 4) : "null")
         }

@@ -33,6 +33,9 @@ final class AnalyzeCommandTests: XCTestCase {
         XCTAssertEqual(result["sample_rate"] as? Double, 44_100)
         XCTAssertEqual(result["tempo_bpm"] as? Double ?? 0, 120, accuracy: 2.4)
         XCTAssertEqual(result["key"] as? String, "A minor")
+        let runnerUp = try XCTUnwrap(result["key_runner_up"] as? String, "the next most likely key")
+        XCTAssertNotEqual(runnerUp, "A minor")
+        XCTAssertGreaterThan(result["key_margin"] as? Double ?? 0, 0, "A minor fits better than \(runnerUp)")
         let beats = try XCTUnwrap(result["beats"] as? [Double])
         XCTAssertGreaterThan(beats.count, 12)
         // Downbeats: the beats counted first in their bar, one in four of them (4/4 by default).
