@@ -47,6 +47,8 @@ final class MessageEncodingTests: XCTestCase {
         frame.timeSeconds = 12.53
         frame.tempoBPM = 124.1
         frame.keyIndex = 21
+        frame.keyRunnerUpIndex = 0
+        frame.keyMargin = 0.0834
         frame.peakDBFS = -7.6
         frame.rmsDBFS = -16.5
         frame.centroidHz = 1_446
@@ -54,7 +56,7 @@ final class MessageEncodingTests: XCTestCase {
         frame.tempoConfidence = 0.8
         frame.nextBeatSeconds = 12.8317
         XCTAssertEqual(FrameJSON.encode(frame, wallClockSeconds: 1_795_294_841.9, fields: FrameFields(Subscription())),
-                       #"{"type":"frame","index":1252,"t":12.53,"wall_clock":1795294841.9,"tempo_bpm":124.1,"key":"A minor","peak_dbfs":-7.6,"rms_dbfs":-16.5,"lufs_momentary":-200,"lufs_short_term":-200,"lufs_integrated":-200,"centroid_hz":1446,"rolloff_hz":0,"flatness":0,"flux":0.0003,"tempo_confidence":0.8,"key_confidence":0,"tuning_cents":0,"tempo_locked":false,"beats_per_bar":4,"next_beat_t":12.8317}"#)
+                       #"{"type":"frame","index":1252,"t":12.53,"wall_clock":1795294841.9,"tempo_bpm":124.1,"key":"A minor","peak_dbfs":-7.6,"rms_dbfs":-16.5,"lufs_momentary":-200,"lufs_short_term":-200,"lufs_integrated":-200,"centroid_hz":1446,"rolloff_hz":0,"flatness":0,"flux":0.0003,"tempo_confidence":0.8,"key_confidence":0,"tuning_cents":0,"key_runner_up":"C major","key_margin":0.083,"tempo_locked":false,"beats_per_bar":4,"next_beat_t":12.8317}"#)
     }
 
     func testFrameFields_whenTheSpectrumGoesBinary_leaveSpectrumDBOut() {
