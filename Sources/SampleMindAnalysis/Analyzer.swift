@@ -13,6 +13,8 @@ public final class Analyzer {
     public private(set) var frame = FeatureFrame()
     /// The events of the latest hop, valid until the next ``process(_:)``.
     public private(set) var events = EventList()
+    /// A trained network's input for the latest hop, when the configuration asks for it.
+    public let networkInput: NetworkInput?
 
     /// Chroma (for key) is computed from a window four times longer, every `chromaInterval` hops.
     static let chromaWindowFactor = 4
@@ -62,6 +64,7 @@ public final class Analyzer {
         } catch {
             throw .resourceUnavailable("could not set up the spectral analysis: \(error)")
         }
+        networkInput = configuration.computesNetworkInput ? try NetworkInput(fftSize: window, sampleRate: rate) : nil
         loudness = try LoudnessMeter(channelCount: configuration.channelCount, sampleRate: rate)
         tempo = TempoTracker(frameRate: configuration.frameRate)
         beats = BeatTracker(frameRate: configuration.frameRate, beatsPerBar: configuration.beatsPerBar)
@@ -92,6 +95,7 @@ public final class Analyzer {
         SpectralDescriptors.measure(spectrum.power, binHz: spectrum.binHz, into: &frame)
         display.measure(spectrum.power, into: &frame)
         mfcc.measure(spectrum.power, into: &frame)
+        networkInput?.process(spectrum.power)
 
         let onsetStrength = onsets.process(spectrum.power)
         frame.flux = onsets.detectionValue

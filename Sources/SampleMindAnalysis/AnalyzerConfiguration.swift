@@ -24,6 +24,8 @@ public struct AnalyzerConfiguration: Sendable, Equatable {
     /// Beats per bar assumed for bar positions.
     public var beatsPerBar: Int
     public var keyProfile: KeyProfile
+    /// Whether each hop also computes ``NetworkInput`` (for `samplemind features` and the network).
+    public var computesNetworkInput = false
 
     /// Defaults that scale with the rate: a hop of 10 ms (100 frames per second) and a window of
     /// about 46 ms rounded to a power of two (2048 samples at 44.1 and 48 kHz).

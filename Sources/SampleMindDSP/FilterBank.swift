@@ -16,9 +16,12 @@ public struct FilterBank: ~Copyable {
     /// Bands with centres spaced evenly on a logarithmic scale (`bandsPerOctave` per octave) from
     /// `lowestHz` up to `highestHz` (clipped below Nyquist). Where bands are narrower than the bin
     /// spacing (in the bass), bands that would read exactly the same bins are merged into one, so
-    /// no bin counts twice (as madmom's unique filters do). Not real-time safe: call during set-up.
+    /// no bin counts twice (as madmom's unique filters do); with `mergingDuplicates` false every band
+    /// is kept, so the count depends only on the frequencies and not on the FFT size or rate.
+    /// Not real-time safe: call during set-up.
     public static func logarithmic(
-        bandsPerOctave: Double, lowestHz: Double, highestHz: Double, fftSize: Int, sampleRate: Double
+        bandsPerOctave: Double, lowestHz: Double, highestHz: Double, fftSize: Int, sampleRate: Double,
+        mergingDuplicates: Bool = true
     ) throws(DSPError) -> FilterBank {
         let top = min(highestHz, sampleRate / 2 * 0.95)
         guard bandsPerOctave > 0, lowestHz > 0, top > lowestHz else {
@@ -26,7 +29,7 @@ public struct FilterBank: ~Copyable {
         }
         let count = Int((log2(top / lowestHz) * bandsPerOctave).rounded(.down)) + 1
         let edges = (0..<(count + 2)).map { lowestHz * pow(2, Double($0 - 1) / bandsPerOctave) }
-        return FilterBank(edges: edges, fftSize: fftSize, sampleRate: sampleRate, mergingDuplicates: true)
+        return FilterBank(edges: edges, fftSize: fftSize, sampleRate: sampleRate, mergingDuplicates: mergingDuplicates)
     }
 
     /// `count` bands spread evenly over `lowestHz`…`highestHz` on a log scale, for display.

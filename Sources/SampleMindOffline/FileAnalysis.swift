@@ -12,6 +12,8 @@ public enum FileAnalysis {
         public var windowSize: Int?
         public var channels: ChannelSelection = .all
         public var keyProfile: KeyProfile = .temperley
+        /// Compute ``NetworkInput`` every hop (read it from the analyzer in `hopHandler`).
+        public var computesNetworkInput = false
 
         public init() {}
     }
@@ -32,16 +34,18 @@ public enum FileAnalysis {
     /// Blocks read from disk at once, in hops.
     static let hopsPerRead = 64
 
-    /// Analyses `path`. `frameHandler`, when given, receives every frame in order.
+    /// Analyses `path`. `hopHandler`, when given, sees the analyzer after every hop, in order
+    /// (its `frame`, `events` and `networkInput`), including the silent hops that flush the trackers.
     public static func run(
-        path: String, options: Options = Options(), frameHandler: ((FeatureFrame) -> Void)? = nil
+        path: String, options: Options = Options(), hopHandler: ((Analyzer) -> Void)? = nil
     ) throws(Failure) -> FileAnalysisResult {
         let started = DispatchTime.now().uptimeNanoseconds
         let reader: AudioFileReader
         do { reader = try AudioFileReader(path: path) } catch { throw .file(error) }
-        let configuration = AnalyzerConfiguration(
+        var configuration = AnalyzerConfiguration(
             sampleRate: reader.sampleRate, channelCount: reader.channelCount, hopSize: options.hopSize,
             windowSize: options.windowSize, channels: options.channels, keyProfile: options.keyProfile)
+        configuration.computesNetworkInput = options.computesNetworkInput
         let analyzer: Analyzer
         do { analyzer = try Analyzer(configuration: configuration) } catch { throw .analysis(path: path, error) }
 
@@ -56,7 +60,7 @@ public enum FileAnalysis {
                 let slice = UnsafeBufferPointer(rebasing: buffer[(block * hop * channels)..<((block + 1) * hop * channels)])
                 analyzer.process(slice)
                 summary.add(analyzer.frame, events: analyzer.events)
-                frameHandler?(analyzer.frame)
+                hopHandler?(analyzer)
             }
         }
 

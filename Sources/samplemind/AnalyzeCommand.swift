@@ -59,7 +59,7 @@ struct AnalyzeCommand: ParsableCommand {
         if let channel { options.channels = .single(channel - 1) }
 
         if let output {
-            try createDirectory(output)
+            try OutputDirectory.create(output)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
@@ -80,21 +80,17 @@ struct AnalyzeCommand: ParsableCommand {
         _ file: String, options: FileAnalysis.Options, encoder: JSONEncoder, claimedNames: inout [String: String]
     ) throws {
         guard let output else {
-            let result = try FileAnalysis.run(path: file, options: options, frameHandler: frames ? { frame in
-                StandardOutput.write(FrameJSON.encode(frame))
+            let result = try FileAnalysis.run(path: file, options: options, hopHandler: frames ? { analyzer in
+                StandardOutput.write(FrameJSON.encode(analyzer.frame))
             } : nil)
             StandardOutput.write(String(decoding: try encoder.encode(result), as: UTF8.self))
             return
         }
-        let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        if let earlier = claimedNames[name] {
-            throw CommandFailure("\(PrintableText.escaped(file)): its result would overwrite that of \(PrintableText.escaped(earlier)) (both are named '\(PrintableText.escaped(name))'); analyse them in separate runs or rename one")
-        }
-        claimedNames[name] = file
+        let name = try OutputDirectory.claim(name: file, in: &claimedNames)
         let directory = URL(fileURLWithPath: output)
         let frameWriter = frames ? try LineWriter(path: directory.appendingPathComponent("\(name).frames.jsonl").path) : nil
-        let result = try FileAnalysis.run(path: file, options: options, frameHandler: frameWriter.map { writer in
-            { frame in writer.write(FrameJSON.encode(frame)) }
+        let result = try FileAnalysis.run(path: file, options: options, hopHandler: frameWriter.map { writer in
+            { analyzer in writer.write(FrameJSON.encode(analyzer.frame)) }
         })
         try frameWriter?.close()
         let target = directory.appendingPathComponent("\(name).json")
@@ -102,21 +98,6 @@ struct AnalyzeCommand: ParsableCommand {
             try encoder.encode(result).write(to: target, options: .atomic)
         } catch {
             throw CommandFailure("\(PrintableText.escaped(target.path)): cannot write the result (\(error.localizedDescription))")
-        }
-    }
-
-    private func createDirectory(_ path: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw CommandFailure("\(PrintableText.escaped(path)): --output must be a directory, but a file of that name exists")
-            }
-            return
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw CommandFailure("\(PrintableText.escaped(path)): cannot create the output directory (\(error.localizedDescription))")
         }
     }
 }

@@ -7,6 +7,6 @@ struct SampleMindCommand: ParsableCommand {
         commandName: "samplemind",
         abstract: "Real-time audio analysis: onsets, tempo and beats, key and loudness.",
         version: SampleMindVersion.current,
-        subcommands: [AnalyzeCommand.self, ServeCommand.self, SegmentsCommand.self, CollectCommand.self, CheckConfigCommand.self, DemoCommand.self, VersionCommand.self]
+        subcommands: [AnalyzeCommand.self, FeaturesCommand.self, ServeCommand.self, SegmentsCommand.self, CollectCommand.self, CheckConfigCommand.self, DemoCommand.self, VersionCommand.self]
     )
 }

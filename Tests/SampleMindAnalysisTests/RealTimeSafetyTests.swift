@@ -19,7 +19,9 @@ final class RealTimeSafetyTests: XCTestCase {
             .mixed(with: Harmony.progression(tonic: 0, minor: false, seconds: 8, sampleRate: rate)
                 .followed(by: Harmony.progression(tonic: 7, minor: false, seconds: 8, sampleRate: rate)))
         let stereo = music.stereo(antiphase: true)
-        let analyzer = try Analyzer(configuration: AnalyzerConfiguration(sampleRate: rate, channelCount: 2))
+        var configuration = AnalyzerConfiguration(sampleRate: rate, channelCount: 2)
+        configuration.computesNetworkInput = true
+        let analyzer = try Analyzer(configuration: configuration)
         let block = analyzer.samplesPerBlock
         let warmUpBlocks = Int(4 * rate) / analyzer.configuration.hopSize
         var events = 0
