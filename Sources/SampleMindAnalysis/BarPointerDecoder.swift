@@ -27,11 +27,13 @@ final class BarPointerDecoder {
     static let silenceSeconds = 3.0
     /// Smallest value of each observation density, so that one surprising frame (an activation of
     /// exactly 1 off the beat) costs a hypothesis a bounded factor rather than everything.
-    static let observationFloor: Float = 0.01
+    static let observationFloor: Float = 0.05
     /// Tempo and confidence are taken from the posterior within this fraction of the likeliest tempo.
     static let tempoWindow = 0.04
-    /// Beats are reported once this much of the posterior lies within ``tempoWindow`` of its tempo.
-    static let lockConfidence: Float = 0.3
+    /// Beats are reported once this much of the posterior has stayed within ``tempoWindow`` of one
+    /// tempo for ``lockBeats`` of its beats: two pulses alone make any tempo look certain.
+    static let lockConfidence: Float = 0.5
+    static let lockBeats = 2
     /// The probability buffer is rescaled when its total leaves 2^−40…2^40.
     static let rescaleLimit = 0x1p40
     /// Values below this are set to zero, so the filter never computes with subnormal floats.
@@ -64,6 +66,9 @@ final class BarPointerDecoder {
     private var framesSinceActivity: Int
     private var active = false
     private var tracking = false
+    /// While not tracking: the tempo the posterior has gathered around, and for how many frames.
+    private var lockTempo = -1
+    private var framesSteady = 0
 
     // Stage settings.
     private var heldTempo = -1
@@ -346,7 +351,17 @@ final class BarPointerDecoder {
             }
         }
         confidence = total > 0 ? Float(min(1, near / total)) : 0
-        if !tracking, confidence >= Self.lockConfidence { tracking = true }
+        if !tracking {
+            let steady = confidence >= Self.lockConfidence && lockTempo >= 0
+                && bestTempo >= windowLow[lockTempo] && bestTempo <= windowHigh[lockTempo]
+            if steady {
+                framesSteady += 1
+            } else {
+                framesSteady = 0
+                lockTempo = bestTempo
+            }
+            tracking = framesSteady >= Self.lockBeats * space.intervals[lockTempo]
+        }
         if !tracking {
             bpm = 0
         } else if heldTempo >= 0 {
@@ -533,6 +548,8 @@ final class BarPointerDecoder {
         }
         total = 1
         tracking = false
+        lockTempo = -1
+        framesSteady = 0
         bpm = 0
         confidence = 0
         mapBar = -1

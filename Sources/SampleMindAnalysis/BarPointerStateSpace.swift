@@ -13,7 +13,7 @@ final class BarPointerStateSpace {
     static let maximumTempoCount = 60
     /// How strongly the tempo keeps from one beat to the next: a change to `τ'` from `τ` has weight
     /// exp(−λ·|τ'/τ − 1|) (madmom's `transition_lambda`).
-    static let tempoChangeLambda = 100.0
+    static let tempoChangeLambda = 150.0
     /// Tempo changes weaker than this fraction of staying put are left out of the sparse matrix.
     static let transitionThreshold = 1e-7
     /// The first 1/16 of each beat (at least one frame) are its beat states (madmom's `observation_lambda`).
