@@ -15,7 +15,8 @@ import Glibc
 /// most likely tempo, and that bar's most likely position.
 ///
 /// Algorithmic delay: none beyond the activations'; a beat is reported on the frame the decoder
-/// places it, and ``nextBeat()`` predicts the following one.
+/// places it, and ``nextBeat()`` predicts the following one. Call everything from one thread, the
+/// analysis thread, as the other trackers are.
 final class BarPointerDecoder {
     /// Chance of changing meter at the end of a bar.
     static let meterChangeProbability: Float = 1e-4
@@ -432,9 +433,10 @@ final class BarPointerDecoder {
     /// reference (the downbeat activation is no longer used) until ``reset()``.
     /// Real-time safe: no allocation, locks or system calls.
     func markDownbeat() {
+        // In silence there is no beat near now to mark.
+        guard active else { return }
         if countedBeatsPerBar > 0 { countReference = nearestBeatIndex() }
         downbeatMarked = true
-        guard active else { return }
         let tempos = space.tempoCount
         for b in 0..<space.barCount where meterAllowed(b / tempos) {
             let interval = space.intervals[b % tempos], meter = space.meters[b / tempos]

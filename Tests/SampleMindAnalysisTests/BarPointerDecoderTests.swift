@@ -426,18 +426,23 @@ final class BarPointerDecoderTests: XCTestCase {
         let music = Activations([Segment(seconds: 20, bpm: 120), Segment(seconds: 20, bpm: 131, beatsPerBar: 3),
                                  Segment(seconds: 20, bpm: 87)], missing: 0.1, spuriousPerSecond: 0.3)
         let decoder = try decoder()
-        var start = timespec(), end = timespec()
         var beats = 0
-        clock_gettime(CLOCK_MONOTONIC, &start)
-        for frame in 0..<music.frameCount where decoder.process(beat: music.beat[frame], downbeat: music.downbeat[frame]) != nil {
-            beats += 1
+        var total = 0.0, slowest = 0.0
+        var start = timespec(), end = timespec()
+        for frame in 0..<music.frameCount {
+            clock_gettime(CLOCK_MONOTONIC, &start)
+            let found = decoder.process(beat: music.beat[frame], downbeat: music.downbeat[frame])
+            clock_gettime(CLOCK_MONOTONIC, &end)
+            let nanoseconds = Double(end.tv_sec - start.tv_sec) * 1e9 + Double(end.tv_nsec - start.tv_nsec)
+            total += nanoseconds
+            slowest = max(slowest, nanoseconds)
+            if found != nil { beats += 1 }
         }
-        clock_gettime(CLOCK_MONOTONIC, &end)
-        let nanoseconds = Double(end.tv_sec - start.tv_sec) * 1e9 + Double(end.tv_nsec - start.tv_nsec)
-        let perFrame = nanoseconds / Double(music.frameCount)
-        print("BarPointerDecoder: \(Int(perFrame)) ns per frame over \(music.frameCount) frames, \(decoder.stateCount) states, \(beats) beats")
+        let perFrame = total / Double(music.frameCount)
+        print("BarPointerDecoder: \(Int(perFrame)) ns per frame on average, \(Int(slowest)) ns at most, over \(music.frameCount) frames, \(decoder.stateCount) states, \(beats) beats")
         XCTAssertGreaterThan(beats, 100)
-        // Ten times the budget of 30 000 simple operations a frame, taken as 100 µs.
-        XCTAssertLessThan(perFrame, 1_000_000)
+        // Only a guard against gross regressions: ten times the budget of 30 000 simple operations
+        // a frame, taken as 30 µs (the decoder's module is optimised even in debug builds).
+        XCTAssertLessThan(perFrame, 300_000)
     }
 }
