@@ -46,10 +46,12 @@ let package = Package(
         .target(name: "SampleMindValidation"),
         // Signal processing building blocks: FFT, windows, filter banks.
         .target(name: "SampleMindDSP", dependencies: ["CFFTW"], swiftSettings: realTimeSettings),
+        // The trained weights shipped with the program (a resource bundle beside the binary).
+        .target(name: "SampleMindModels", resources: [.copy("Weights")]),
         // Small causal networks run frame by frame on the analysis thread, loaded from a weight file.
         .target(name: "SampleMindInference", dependencies: ["SampleMindValidation"], swiftSettings: realTimeSettings),
         // The causal, block-wise analyzer and its trackers. Never imports I/O, streaming or storage.
-        .target(name: "SampleMindAnalysis", dependencies: ["SampleMindDSP", "CEbur128"], swiftSettings: realTimeSettings),
+        .target(name: "SampleMindAnalysis", dependencies: ["SampleMindDSP", "SampleMindInference", "CEbur128"], swiftSettings: realTimeSettings),
         // Lock-free hand-over between threads: sample rings, queues, wake-ups, real-time threads.
         .target(name: "SampleMindRealtime", swiftSettings: realTimeSettings),
         // Live inputs: JACK, ALSA and a file played in real time, writing into a capture channel.
@@ -65,7 +67,8 @@ let package = Package(
         // The analysis thread: capture channel in, frames and events out to consumers' queues.
         .target(
             name: "SampleMindEngine",
-            dependencies: ["SampleMindAnalysis", "SampleMindCapture", "SampleMindLog", "SampleMindRealtime", "SampleMindProtocol", "SampleMindOutputs"],
+            dependencies: ["SampleMindAnalysis", "SampleMindCapture", "SampleMindInference", "SampleMindLog", "SampleMindRealtime",
+                           "SampleMindProtocol", "SampleMindOutputs"],
             swiftSettings: realTimeSettings
         ),
         // The network face: WebSocket stream, HTTP API and static files on libwebsockets.
@@ -93,7 +96,7 @@ let package = Package(
         // storage or the engine.
         .target(name: "SampleMindProtocol", dependencies: ["SampleMindAnalysis", "SampleMindValidation"]),
         // Running the analyzer over a whole file and reporting what it emitted.
-        .target(name: "SampleMindOffline", dependencies: ["SampleMindAnalysis", "SampleMindAudioFile", "SampleMindRealtime", "SampleMindValidation"]),
+        .target(name: "SampleMindOffline", dependencies: ["SampleMindAnalysis", "SampleMindAudioFile", "SampleMindInference", "SampleMindRealtime", "SampleMindValidation"]),
         // Performer outputs: OSC (liblo) out and in, the MIDI clock's driver and WLED Audio Sync.
         .target(
             name: "SampleMindPerformance",
@@ -113,21 +116,22 @@ let package = Package(
             name: "SampleMindDaemon",
             dependencies: ["SampleMindPerformance", "SampleMindMQTT", "SampleMindLink", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
                            "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming", "SampleMindService", "SampleMindConfiguration",
-                           "SampleMindStorage", "SampleMindValidation", "SampleMindAnalysis", "SampleMindOutputs", "SampleMindLog"]
+                           "SampleMindStorage", "SampleMindValidation", "SampleMindAnalysis", "SampleMindOutputs", "SampleMindLog",
+                           "SampleMindInference", "SampleMindModels"]
         ),
         .executableTarget(
             name: "samplemind",
             dependencies: ["SampleMindDaemon", "SampleMindPerformance", "SampleMindMQTT",
                 "SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindProtocol",
                 "SampleMindRealtime", "SampleMindAudioFile", "SampleMindStreaming", "SampleMindService", "SampleMindConfiguration", "SampleMindStorage",
-                "SampleMindValidation", "SampleMindDSP", "SampleMindAnalysis",
+                "SampleMindValidation", "SampleMindDSP", "SampleMindAnalysis", "SampleMindInference", "SampleMindModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "samplemind-bench",
             dependencies: ["SampleMindOffline", "SampleMindSynthesis", "SampleMindEngine", "SampleMindCapture", "SampleMindStorage",
-                           "SampleMindPerformance", "SampleMindLog", "SampleMindOutputs", "SampleMindNetworkNamespace",
+                           "SampleMindPerformance", "SampleMindLog", "SampleMindOutputs", "SampleMindNetworkNamespace", "SampleMindAnalysis", "SampleMindInference", "SampleMindModels",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
@@ -148,8 +152,8 @@ let package = Package(
         .testTarget(name: "SampleMindDaemonTests", dependencies: ["SampleMindDaemon"]),
         .testTarget(
             name: "SampleMindInferenceTests",
-            dependencies: ["SampleMindInference", "SampleMindTestSupport", "SampleMindValidation"],
-            exclude: ["reference_vectors.py"]
+            dependencies: ["SampleMindInference", "SampleMindModels", "SampleMindTestSupport", "SampleMindValidation"],
+            exclude: ["reference_vectors.py", "shipped-detector-reference.json"]
         ),
         .testTarget(
             name: "SampleMindProtocolTests",
@@ -157,7 +161,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SampleMindAnalysisTests",
-            dependencies: ["SampleMindAnalysis", "SampleMindSynthesis", "SampleMindTestSupport"]
+            dependencies: ["SampleMindAnalysis", "SampleMindSynthesis", "SampleMindTestSupport", "SampleMindInference", "SampleMindModels"]
         ),
         .testTarget(
             name: "SampleMindLiveTests",

@@ -55,13 +55,15 @@ public struct TrackerDelays: Sendable, Equatable {
     public var keySeconds: Double
     public var loudnessSeconds: Double
 
-    /// The delays of an analyzer set up with `configuration`.
+    /// The delays of an analyzer set up with `configuration`. The network places events at the
+    /// centre of the window; the DSP onset detector 13 ms after it.
     public init(configuration: AnalyzerConfiguration) {
         let rate = configuration.sampleRate
         let halfWindow = Double(configuration.windowSize) / 2 / rate
         let hop = Double(configuration.hopSize) / rate
-        onsetSeconds = halfWindow + hop - Analyzer.onsetTimeOffsetSeconds
-        beatSeconds = halfWindow - Analyzer.onsetTimeOffsetSeconds
+        let offset = configuration.effectiveDetector == .network ? 0 : Analyzer.onsetTimeOffsetSeconds
+        onsetSeconds = halfWindow + hop - offset
+        beatSeconds = halfWindow - offset
         tempoSeconds = halfWindow
         keySeconds = Double(configuration.windowSize * Analyzer.chromaWindowFactor) / 2 / rate
         loudnessSeconds = LoudnessMeter.blockSeconds * Double(LoudnessMeter.momentaryBlocks) / 2

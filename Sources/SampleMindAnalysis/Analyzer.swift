@@ -1,4 +1,5 @@
 import SampleMindDSP
+import SampleMindInference
 
 /// The whole analysis of one audio stream: spectral features, onsets, tempo and beats, key and
 /// loudness, one hop at a time. The same object runs live on the real-time thread and offline
@@ -13,8 +14,17 @@ public final class Analyzer {
     public private(set) var frame = FeatureFrame()
     /// The events of the latest hop, valid until the next ``process(_:)``.
     public private(set) var events = EventList()
-    /// A trained network's input for the latest hop, when the configuration asks for it.
+    /// A trained network's input for the latest hop, when the configuration asks for it or the
+    /// network detector runs.
     public let networkInput: NetworkInput?
+    /// The detector that runs: the one configured, or `.dsp` when the network cannot serve.
+    public let detectorInUse: Detector
+    /// Why the network detector was asked for and does not run (for the log and results).
+    public let detectorFallbackReason: String?
+    /// The network's activations for the latest hop (nil with the DSP detector).
+    public var networkActivations: (onset: Float, beat: Float, downbeat: Float)? {
+        network.map { ($0.onset, $0.beat, $0.downbeat) }
+    }
 
     /// Chroma (for key) is computed from a window four times longer, every `chromaInterval` hops.
     static let chromaWindowFactor = 4
@@ -22,6 +32,8 @@ public final class Analyzer {
     /// Where, relative to the centre of the window, the onset detector places an attack it
     /// detects: measured on synthetic clicks (SampleMindAnalysisTests, OnsetDetectorTests).
     static let onsetTimeOffsetSeconds = 0.013
+    /// The network's onset activation must reach this to count (chosen on the validation set).
+    static let networkOnsetThreshold: Float = 0.5
 
     private let history: AudioHistory
     private let analysedChannels: Range<Int>
@@ -32,6 +44,10 @@ public final class Analyzer {
     private let mfcc: MFCCExtractor
     private let loudness: LoudnessMeter
     private let onsets: OnsetDetector
+    private let network: NetworkDetector?
+    private let decoder: BarPointerDecoder?
+    private var networkOnsets = ActivationPeakPicker(
+        threshold: Analyzer.networkOnsetThreshold, preMaxFrames: 3, combineFrames: 3)
     private let tempo: TempoTracker
     private let beats: BeatTracker
     private let chroma: ChromaExtractor
@@ -64,7 +80,26 @@ public final class Analyzer {
         } catch {
             throw .resourceUnavailable("could not set up the spectral analysis: \(error)")
         }
-        networkInput = configuration.computesNetworkInput ? try NetworkInput(fftSize: window, sampleRate: rate) : nil
+        let runsNetwork = configuration.effectiveDetector == .network
+        detectorInUse = configuration.effectiveDetector
+        detectorFallbackReason = configuration.networkFallbackReason
+        let input = configuration.computesNetworkInput || runsNetwork
+            ? try NetworkInput(fftSize: window, sampleRate: rate) : nil
+        networkInput = input
+        if runsNetwork, let file = configuration.network, let input {
+            network = try NetworkDetector(file: file, inputSize: input.count)
+        } else {
+            network = nil
+        }
+        if runsNetwork, configuration.beatDecoder == .barPointer {
+            let meters = [3, 4]
+            decoder = try BarPointerDecoder(
+                frameRate: configuration.frameRate, meters: meters,
+                preferredBeatsPerBar: meters.contains(configuration.beatsPerBar) ? configuration.beatsPerBar : 4)
+            if !meters.contains(configuration.beatsPerBar) { decoder?.setMeter(configuration.beatsPerBar) }
+        } else {
+            decoder = nil
+        }
         loudness = try LoudnessMeter(channelCount: configuration.channelCount, sampleRate: rate)
         tempo = TempoTracker(frameRate: configuration.frameRate)
         beats = BeatTracker(frameRate: configuration.frameRate, beatsPerBar: configuration.beatsPerBar)
@@ -97,12 +132,21 @@ public final class Analyzer {
         mfcc.measure(spectrum.power, into: &frame)
         networkInput?.process(spectrum.power)
 
-        let onsetStrength = onsets.process(spectrum.power)
+        var onsetStrength = onsets.process(spectrum.power)
         frame.flux = onsets.detectionValue
-        if let onsetStrength {
-            events.append(.onset(timeSeconds: detectionTime(ofHop: hopIndex - 1), strength: onsetStrength))
+        if let network, let networkInput {
+            network.process(networkInput)
+            onsetStrength = networkOnsets.process(network.onset)
         }
-        trackTempoAndBeats(onsetDetected: onsetStrength != nil)
+        if let onsetStrength {
+            let time = network == nil ? detectionTime(ofHop: hopIndex - 1) : centreTime(ofHop: hopIndex - 1)
+            events.append(.onset(timeSeconds: time, strength: onsetStrength))
+        }
+        if let decoder, let network {
+            decodeBeats(decoder, network)
+        } else {
+            trackTempoAndBeats(onsetDetected: onsetStrength != nil)
+        }
 
         if hopIndex % chromaInterval == 0 {
             chromaSpectrum.update(from: history, channels: analysedChannels)
@@ -132,30 +176,68 @@ public final class Analyzer {
             guard let bpm = taps.tap(at: frame.timeSeconds) else { return true }
             heldBPM = bpm
             beats.alignBeat(periodFrames: periodFrames(bpm))
+            decoder?.holdTempo(bpm: bpm)
+            decoder?.alignBeat()
         case .lock:
             guard currentBPM > 0 else { return false }
             heldBPM = currentBPM
+            decoder?.holdTempo(bpm: heldBPM)
         case .unlock:
             heldBPM = 0
+            decoder?.holdTempo(bpm: 0)
         case .holdTempo(let bpm):
             guard StageControl.heldTempoRange.contains(bpm) else { return false }
             heldBPM = bpm
+            decoder?.holdTempo(bpm: bpm)
         case .downbeat:
             beats.markDownbeat(periodFrames: periodFrames(currentBPM))
+            decoder?.markDownbeat()
         case .meter(let count):
             guard StageControl.meterRange.contains(count) else { return false }
             beats.setMeter(count)
+            decoder?.setMeter(count)
         case .reset:
             heldBPM = 0
             taps.reset()
             tempo.reset()
             beats.reset()
             beats.setMeter(configuration.beatsPerBar)
+            decoder?.reset()
+            if let decoder, !(3...4).contains(configuration.beatsPerBar) { decoder.setMeter(configuration.beatsPerBar) }
         }
         return true
     }
 
-    private var currentBPM: Float { heldBPM > 0 ? heldBPM : tempo.bpm }
+    private var currentBPM: Float { heldBPM > 0 ? heldBPM : (decoder?.bpm ?? tempo.bpm) }
+
+    /// Beats, bars, tempo and meter from the bar-pointer decoder on the network's activations.
+    private func decodeBeats(_ decoder: BarPointerDecoder, _ network: NetworkDetector) {
+        let beat = decoder.process(beat: network.beat, downbeat: network.downbeat)
+        let bpm = currentBPM
+        reportTempoIfChanged(bpm, confidence: heldBPM > 0 ? 1 : decoder.confidence)
+        frame.tempoBPM = bpm
+        frame.tempoConfidence = heldBPM > 0 ? 1 : decoder.confidence
+        frame.tempoLocked = heldBPM > 0
+        if let beat {
+            events.append(.beat(timeSeconds: centreTime(ofHop: hopIndex), index: beat.index,
+                                barPosition: beat.barPosition, tempoBPM: bpm))
+        }
+        frame.beatsPerBar = Int8(decoder.beatsPerBar)
+        if let next = decoder.nextBeat() {
+            frame.nextBeatSeconds = centreTime(ofHop: hopIndex + next.framesAhead)
+            frame.nextBeatIndex = next.index
+            frame.nextBeatBarPosition = Int8(next.barPosition)
+        } else {
+            frame.nextBeatSeconds = -1
+        }
+    }
+
+    /// The time at the centre of hop `hop`'s window: where the network places what it detects
+    /// (it was trained with labels on the frame whose centre is nearest the event).
+    @inline(__always)
+    private func centreTime(ofHop hop: Int) -> Double {
+        max(0, (Double((hop + 1) * configuration.hopSize) - Double(configuration.windowSize) / 2) / configuration.sampleRate)
+    }
 
     private func periodFrames(_ bpm: Float) -> Float { bpm > 0 ? Float(60 * configuration.frameRate) / bpm : 0 }
 
@@ -168,7 +250,12 @@ public final class Analyzer {
     }
 
     private func trackTempoAndBeats(onsetDetected: Bool) {
-        if tempo.process(onsets.detectionValue, onsetDetected: onsetDetected), heldBPM == 0 {
+        // The network's beat activation is the periodic function tempo and beats follow, and its
+        // downbeat activation tells where bars start; the DSP detectors use the onset function
+        // and the low-frequency flux.
+        let periodic = network?.beat ?? onsets.detectionValue
+        let barStrength = network?.downbeat ?? onsets.lowFrequencyFlux
+        if tempo.process(periodic, onsetDetected: onsetDetected), heldBPM == 0 {
             // A change of tempo wins once about half of the tracker's history holds the new
             // tempo, so the music most likely changed that long ago.
             let wasKnown = lastReportedBPM > 0 && tempo.bpm > 0
@@ -181,8 +268,7 @@ public final class Analyzer {
         frame.tempoConfidence = heldBPM > 0 ? 1 : tempo.confidence
         frame.tempoLocked = heldBPM > 0
         let period = periodFrames(bpm)
-        if let beat = beats.process(
-            odf: onsets.detectionValue, lowFrequencyFlux: onsets.lowFrequencyFlux, periodFrames: period)
+        if let beat = beats.process(odf: periodic, lowFrequencyFlux: barStrength, periodFrames: period)
         {
             events.append(.beat(timeSeconds: detectionTime(ofHop: hopIndex), index: beat.index,
                                 barPosition: beat.barPosition, tempoBPM: bpm))

@@ -1,4 +1,5 @@
 import Glibc
+import SampleMindInference
 
 /// How the analyzer combines the input's channels.
 public enum ChannelSelection: Sendable, Equatable {
@@ -24,8 +25,16 @@ public struct AnalyzerConfiguration: Sendable, Equatable {
     /// Beats per bar assumed for bar positions.
     public var beatsPerBar: Int
     public var keyProfile: KeyProfile
-    /// Whether each hop also computes ``NetworkInput`` (for `samplemind features` and the network).
+    /// Whether each hop also computes ``NetworkInput`` (for `samplemind features`; the network
+    /// detector computes it anyway).
     public var computesNetworkInput = false
+    /// The detector asked for; the network falls back to the DSP detectors, with the reason in
+    /// ``Analyzer/detectorFallbackReason``, where its weights or the input do not allow it.
+    public var detector: Detector = .dsp
+    /// The network's weights, read and checked once at start-up.
+    public var network: ModelFile?
+    /// What turns the network's activations into beats (the DSP detectors have their own).
+    public var beatDecoder: BeatDecoder = .barPointer
 
     /// Defaults that scale with the rate: a hop of 10 ms (100 frames per second) and a window of
     /// about 46 ms rounded to a power of two (2048 samples at 44.1 and 48 kHz).
@@ -43,6 +52,16 @@ public struct AnalyzerConfiguration: Sendable, Equatable {
         self.beatsPerBar = beatsPerBar
         self.keyProfile = keyProfile
     }
+
+    /// Why the network detector was asked for and cannot run; nil when it runs or was not asked for.
+    public var networkFallbackReason: String? {
+        guard detector == .network else { return nil }
+        guard let network else { return "no network weights were given" }
+        return NetworkDetector.refusal(of: network, configuration: self)
+    }
+
+    /// The detector an analyzer of this configuration runs.
+    public var effectiveDetector: Detector { detector == .network && networkFallbackReason == nil ? .network : .dsp }
 
     /// Frames (hops) per second.
     public var frameRate: Double { sampleRate / Double(hopSize) }

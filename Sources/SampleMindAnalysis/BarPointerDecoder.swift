@@ -99,7 +99,7 @@ final class BarPointerDecoder {
 
     /// Not real-time safe: allocates. Throws when the rate is outside 10…1000 frames per second,
     /// when `meters` is empty, repeats or holds a count outside 1…16, or lacks `preferredBeatsPerBar`.
-    init(frameRate: Double, meters: [Int] = [3, 4], preferredBeatsPerBar: Int = 4) throws {
+    init(frameRate: Double, meters: [Int] = [3, 4], preferredBeatsPerBar: Int = 4) throws(AnalysisError) {
         guard frameRate.isFinite, (10...1000).contains(frameRate) else {
             throw AnalysisError.invalidConfiguration("bar-pointer decoder frame rate \(frameRate) is outside 10–1000 frames per second; check the hop size and sample rate")
         }

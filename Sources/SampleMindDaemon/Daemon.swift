@@ -3,11 +3,15 @@ import SampleMindLog
 import Foundation
 import SampleMindCapture
 import SampleMindConfiguration
+import SampleMindAnalysis
 import SampleMindEngine
+import SampleMindInference
+import SampleMindModels
 import SampleMindProtocol
 import SampleMindRealtime
 import SampleMindService
 import SampleMindStreaming
+import SampleMindValidation
 
 /// The running daemon: the services made from the configuration, started as one group, and the
 /// control loop — signals, systemd readiness, watchdog and status, health logging, reload and
@@ -55,6 +59,20 @@ public final class Daemon {
         let priority = options.integer("analysis.realtime_priority")
         settings.realtimePriority = priority > 0 ? Int32(clamping: priority) : nil
         settings.beatsPerBar = options.integer("analysis.beats_per_bar")
+        settings.detector = Detector(rawValue: options.string("analysis.detector") ?? "") ?? .dsp
+        if settings.detector == .network {
+            guard let path = options.string("analysis.model") ?? ShippedModels.detectorPath else {
+                throw .configuration("cannot start: the network's weights are not installed beside samplemind; "
+                    + "reinstall it, set analysis.model, or set analysis.detector = \"dsp\"")
+            }
+            do {
+                let file = try ModelFile(contentsOf: path)
+                settings.network = file
+                log(.info, "network detector: \(PrintableText.escaped(path)) (\(file.parameterCount) parameters, sha256 \(file.sha256.prefix(12)))")
+            } catch {
+                throw .configuration("cannot start: \(error); or set analysis.detector = \"dsp\"")
+            }
+        }
         if priority > 0, let refusal = RealtimeThread.lockMemory() {
             log(.warning, "could not lock memory (\(refusal)); page faults may delay analysis. Raise LimitMEMLOCK to avoid it")
         }

@@ -2,6 +2,7 @@ import SampleMindLog
 import SampleMindRealtime
 import SampleMindCapture
 import SampleMindEngine
+import SampleMindAnalysis
 
 /// Logs changes of the input state and of the real-time side's counters (which only count), at
 /// most once a second, from the main thread.
@@ -14,6 +15,7 @@ struct HealthMonitor {
     private var lastDrops = 0
     private var lastCheck = 0.0
     private var lastRejectedRate = 0
+    private var lastFallbackRate = 0
 
     init(engine: LiveEngine, log: @escaping LogSink) {
         self.engine = engine
@@ -34,6 +36,16 @@ struct HealthMonitor {
         if rejected != lastRejectedRate {
             log(.error, "the input delivers \(rejected) Hz, which cannot be analysed (8000–192000 Hz); change the device or server rate")
             lastRejectedRate = rejected
+        }
+        let fallbackRate = engine.counters.networkFallbackRate.load(ordering: .relaxed)
+        if fallbackRate != lastFallbackRate {
+            if fallbackRate > 0 {
+                let configuration = engine.settings.configuration(sampleRate: Double(fallbackRate), channelCount: 1)
+                let reason = configuration.networkFallbackReason ?? "no weights"
+                log(.warning, "the network detector cannot run on this input (\(reason)); "
+                    + "onsets and beats come from the DSP detectors until the input changes")
+            }
+            lastFallbackRate = fallbackRate
         }
         let xruns = capture.xruns.load(ordering: .relaxed)
         if xruns != lastXruns {

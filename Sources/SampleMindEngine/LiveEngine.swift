@@ -2,6 +2,7 @@ import SampleMindOutputs
 import SampleMindLog
 import Glibc
 import SampleMindAnalysis
+import SampleMindInference
 import SampleMindCapture
 import SampleMindRealtime
 import Synchronization
@@ -24,6 +25,9 @@ public final class LiveEngine: @unchecked Sendable {
         public var channels: ChannelSelection = .all
         public var beatsPerBar = 4
         public var keyProfile: KeyProfile = .temperley
+        public var detector: Detector = .dsp
+        /// The network's weights, read and checked once when the daemon starts.
+        public var network: ModelFile?
         /// SCHED_FIFO priority for the analysis thread, or nil for normal scheduling.
         public var realtimePriority: Int32? = nil
         /// Smallest capacity of the capture ring, in samples with all channels interleaved (the
@@ -37,9 +41,12 @@ public final class LiveEngine: @unchecked Sendable {
         public func configuration(sampleRate: Double, channelCount: Int) -> AnalyzerConfiguration {
             var selection = channels
             if case .single(let index) = channels, index >= channelCount { selection = .all }
-            return AnalyzerConfiguration(sampleRate: sampleRate, channelCount: channelCount, hopSize: hopSize,
-                                         windowSize: windowSize, channels: selection, beatsPerBar: beatsPerBar,
-                                         keyProfile: keyProfile)
+            var configuration = AnalyzerConfiguration(
+                sampleRate: sampleRate, channelCount: channelCount, hopSize: hopSize, windowSize: windowSize,
+                channels: selection, beatsPerBar: beatsPerBar, keyProfile: keyProfile)
+            configuration.detector = detector
+            configuration.network = network
+            return configuration
         }
     }
 
@@ -248,6 +255,8 @@ public final class LiveEngine: @unchecked Sendable {
                 blockCapacity = needed
             }
             analyzer = made
+            let fellBack = made.detectorFallbackReason != nil
+            counters.networkFallbackRate.store(fellBack ? Int(marker.sampleRate) : 0, ordering: .relaxed)
         } catch {
             // The input checks rates before it starts, so this is rare; the main thread reports it.
             analyzer = nil

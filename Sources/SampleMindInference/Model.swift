@@ -33,6 +33,11 @@ public final class Model {
         self.init(checked: loaded.layers, sha256: loaded.sha256)
     }
 
+    /// Layers already checked by the file reader.
+    convenience init(checkedLayers layers: [ModelLayer], sha256: String?) {
+        self.init(checked: layers, sha256: sha256)
+    }
+
     private init(checked layers: [ModelLayer], sha256: String?) {
         self.layers = layers
         inputSize = layers.first!.layer.inputSize

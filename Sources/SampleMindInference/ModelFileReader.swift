@@ -23,6 +23,16 @@ enum ModelFileReader {
         }
     }
 
+    /// The whole file, checked (everything ``decode(_:)`` checks) but not yet built into layers.
+    static func readChecked(_ path: String) throws(ModelError) -> (bytes: LittleEndianBytes, sha256: String) {
+        do {
+            let bytes = LittleEndianBytes(bytes: try readFile(path))
+            return (bytes, try decode(bytes).sha256)
+        } catch {
+            throw ModelError(path: path, problem: error)
+        }
+    }
+
     static func decode(_ file: LittleEndianBytes) throws(ModelError.Problem) -> (layers: [ModelLayer], sha256: String) {
         // A file shorter than the magic is a truncated model file if it holds the magic's start.
         let magicBytes = min(file.count, magic.count)

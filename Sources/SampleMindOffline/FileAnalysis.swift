@@ -1,6 +1,7 @@
 import Foundation
 import SampleMindAnalysis
 import SampleMindAudioFile
+import SampleMindInference
 import SampleMindRealtime
 import SampleMindValidation
 
@@ -14,6 +15,10 @@ public enum FileAnalysis {
         public var keyProfile: KeyProfile = .temperley
         /// Compute ``NetworkInput`` every hop (read it from the analyzer in `hopHandler`).
         public var computesNetworkInput = false
+        public var detector: Detector = .dsp
+        /// The network's weights, read once for every file.
+        public var network: ModelFile?
+        public var beatDecoder: BeatDecoder = .barPointer
 
         public init() {}
     }
@@ -46,6 +51,9 @@ public enum FileAnalysis {
             sampleRate: reader.sampleRate, channelCount: reader.channelCount, hopSize: options.hopSize,
             windowSize: options.windowSize, channels: options.channels, keyProfile: options.keyProfile)
         configuration.computesNetworkInput = options.computesNetworkInput
+        configuration.detector = options.detector
+        configuration.network = options.network
+        configuration.beatDecoder = options.beatDecoder
         let analyzer: Analyzer
         do { analyzer = try Analyzer(configuration: configuration) } catch { throw .analysis(path: path, error) }
 
@@ -83,6 +91,7 @@ public enum FileAnalysis {
 
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return summary.result(file: path, channels: channels, delays: analyzer.delays, nonFiniteSamples: nonFiniteSamples,
+                              detector: analyzer.detectorInUse, detectorFallbackReason: analyzer.detectorFallbackReason,
                               processingSeconds: elapsed)
     }
 }

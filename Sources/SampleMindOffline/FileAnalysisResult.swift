@@ -34,6 +34,8 @@ public struct FileAnalysisResult: Codable, Sendable {
     public var beats: [Double]
     /// The beats the tracker counted as the first of their bar (a subset of `beats`).
     public var downbeats: [Double]
+    /// The meter (beats per bar) held longest while there was a beat; nil without beats.
+    public var beatsPerBar: Int?
     public var onsets: [Double]
     public var key: String?
     public var keyConfidence: Double
@@ -48,6 +50,9 @@ public struct FileAnalysisResult: Codable, Sendable {
     public var nonFiniteSamples: Int
     public var features: FeatureSummary
     public var delaysSeconds: Delays
+    /// The detector that ran (`network` or `dsp`), and why the network did not when it was asked for.
+    public var detector: String
+    public var detectorFallbackReason: String?
     public var processingSeconds: Double
 
     enum CodingKeys: String, CodingKey {
@@ -58,6 +63,7 @@ public struct FileAnalysisResult: Codable, Sendable {
         case loudnessIntegratedLUFS = "loudness_integrated_lufs", peakDBFS = "peak_dbfs"
         case nonFiniteSamples = "non_finite_samples"
         case delaysSeconds = "delays_s", processingSeconds = "processing_s"
+        case beatsPerBar = "beats_per_bar", detector, detectorFallbackReason = "detector_fallback_reason"
     }
 
     /// Unknown values are written as null rather than left out, so every result has every field.
@@ -71,6 +77,7 @@ public struct FileAnalysisResult: Codable, Sendable {
         try container.encode(tempoConfidence, forKey: .tempoConfidence)
         try container.encode(beats, forKey: .beats)
         try container.encode(downbeats, forKey: .downbeats)
+        try container.encode(beatsPerBar, forKey: .beatsPerBar)
         try container.encode(onsets, forKey: .onsets)
         try container.encode(key, forKey: .key)
         try container.encode(keyConfidence, forKey: .keyConfidence)
@@ -82,6 +89,8 @@ public struct FileAnalysisResult: Codable, Sendable {
         try container.encode(nonFiniteSamples, forKey: .nonFiniteSamples)
         try container.encode(features, forKey: .features)
         try container.encode(delaysSeconds, forKey: .delaysSeconds)
+        try container.encode(detector, forKey: .detector)
+        try container.encode(detectorFallbackReason, forKey: .detectorFallbackReason)
         try container.encode(processingSeconds, forKey: .processingSeconds)
     }
 }

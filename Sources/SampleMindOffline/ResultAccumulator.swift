@@ -13,6 +13,7 @@ struct ResultAccumulator {
     private var downbeats: [Double] = []
     private var tempoWeights: [Int: (weight: Double, weightedBPM: Double)] = [:]
     private var keyWeights: [Int: Double] = [:]
+    private var meterFrames: [Int: Int] = [:]
     /// While each key was shown: how long each other key was the runner-up, and the margin summed
     /// over that time (both weighted by confidence, like the key itself).
     private var runnerUpWeights: [Int: [Int: Double]] = [:]
@@ -45,6 +46,9 @@ struct ResultAccumulator {
             return
         }
         let hopSeconds = Double(configuration.hopSize) / configuration.sampleRate
+        if frame.tempoBPM > 0, frame.nextBeatSeconds >= 0 {
+            meterFrames[Int(frame.beatsPerBar), default: 0] += 1
+        }
         if frame.tempoBPM > 0 {
             let bin = Int((log(Double(frame.tempoBPM)) / log(Self.tempoBinRatio)).rounded())
             let weight = Double(frame.tempoConfidence) * hopSeconds
@@ -71,7 +75,10 @@ struct ResultAccumulator {
         lastFrame = frame
     }
 
-    func result(file: String, channels: Int, delays: TrackerDelays, nonFiniteSamples: Int, processingSeconds: Double) -> FileAnalysisResult {
+    func result(
+        file: String, channels: Int, delays: TrackerDelays, nonFiniteSamples: Int, detector: Detector,
+        detectorFallbackReason: String?, processingSeconds: Double
+    ) -> FileAnalysisResult {
         let n = Double(max(1, frames))
         // The tempo held longest: the heaviest 1 % bin together with its neighbours.
         var tempo: Double?
@@ -89,7 +96,9 @@ struct ResultAccumulator {
             file: file, durationSeconds: durationSeconds, sampleRate: configuration.sampleRate, channels: channels,
             tempoBPM: tempo.map { ($0 * 100).rounded() / 100 },
             tempoConfidence: tempo == nil ? 0 : (tempoWeights.values.map(\.weight).max() ?? 0) / totalTime,
-            beats: beats.map(Self.milliseconds), downbeats: downbeats.map(Self.milliseconds), onsets: onsets.map(Self.milliseconds),
+            beats: beats.map(Self.milliseconds), downbeats: downbeats.map(Self.milliseconds),
+            beatsPerBar: beats.isEmpty ? nil : meterFrames.max(by: { $0.value < $1.value })?.key,
+            onsets: onsets.map(Self.milliseconds),
             key: keyIndex.map { MusicalKey(index: $0).description },
             keyConfidence: keyIndex.map { (keyWeights[$0] ?? 0) / totalTime } ?? 0,
             keyRunnerUp: runnerUp.map { MusicalKey(index: $0).description },
@@ -104,6 +113,7 @@ struct ResultAccumulator {
                 chromaMean: chroma.map { $0 / n }, mfccMean: mfcc.map { $0 / n }),
             delaysSeconds: .init(onsets: delays.onsetSeconds, beats: delays.beatSeconds, tempo: delays.tempoSeconds,
                                  key: delays.keySeconds, loudness: delays.loudnessSeconds),
+            detector: detector.rawValue, detectorFallbackReason: detectorFallbackReason,
             processingSeconds: processingSeconds)
     }
 

@@ -19,6 +19,9 @@ public final class EngineCounters: @unchecked Sendable {
     public let keyIndex = Atomic<Int>(-1)
     /// The input's sample rate when the analyzer could not be set up for it (0 while all is well).
     public let rejectedSampleRate = Atomic<Int>(0)
+    /// The input's sample rate when the network detector was asked for and the analyzer runs the
+    /// DSP detectors instead (0 while the network runs or was not asked for).
+    public let networkFallbackRate = Atomic<Int>(0)
     /// Histogram of hand-over latency in 25 µs bins up to 25 ms (the last bin holds everything
     /// longer). Written only by the analysis thread; read it after the engine has stopped.
     public static let latencyBinNanoseconds = 25_000

@@ -1,10 +1,38 @@
 import Foundation
+import SampleMindAnalysis
+import SampleMindInference
+import SampleMindModels
 import SampleMindOffline
 
-/// Runs `analyze` over every file of the corpus, writes predictions where score.py expects them,
-/// scores them, and prints the figures beside the peers'. Skips with a message when the corpus
-/// or the scorer's Python is absent (a user's fresh clone has neither).
+/// Runs `analyze` over every file of the corpus, once per detector set-up (the ablation: the DSP
+/// detectors; the network with the DSP tempo and beat trackers; the network with the bar-pointer
+/// decoder), writes predictions where score.py expects them, scores them, and prints the figures
+/// beside the peers'. Skips with a message when the corpus or the scorer's Python is absent (a
+/// user's fresh clone has neither).
 enum AccuracyBenchmark {
+    struct Variant {
+        var name: String
+        var options: FileAnalysis.Options
+    }
+
+    static func variants() -> [Variant] {
+        var dsp = FileAnalysis.Options()
+        dsp.detector = .dsp
+        var found = [Variant(name: "samplemind-dsp", options: dsp)]
+        guard let path = ShippedModels.detectorPath, let weights = try? ModelFile(contentsOf: path) else {
+            print("  (no network weights beside samplemind-bench: the DSP detectors only)")
+            return found
+        }
+        for decoder in [BeatDecoder.cumulativeScore, .barPointer] {
+            var options = FileAnalysis.Options()
+            options.detector = .network
+            options.network = weights
+            options.beatDecoder = decoder
+            found.append(Variant(name: "samplemind-network-\(decoder.rawValue)", options: options))
+        }
+        return found
+    }
+
     static func run(arguments: BenchCommand) {
         let manager = FileManager.default
         guard manager.fileExists(atPath: arguments.corpus) else {
@@ -19,33 +47,18 @@ enum AccuracyBenchmark {
             .appendingPathComponent("samplemind-predictions-\(getpid())").path
         defer { if arguments.keep == nil { try? manager.removeItem(atPath: predictions) } }
 
-        var audioSeconds = 0.0, processingSeconds = 0.0
-        let groups = ((try? manager.contentsOfDirectory(atPath: arguments.corpus)) ?? []).sorted()
-        for group in groups {
-            let folder = "\(arguments.corpus)/\(group)"
-            let files = ((try? manager.contentsOfDirectory(atPath: folder)) ?? [])
-                .filter { $0.hasSuffix(".flac") || $0.hasSuffix(".wav") }.sorted()
-            guard !files.isEmpty else { continue }
-            try? manager.createDirectory(atPath: "\(predictions)/\(group)", withIntermediateDirectories: true)
-            for file in files {
-                let id = (file as NSString).deletingPathExtension
-                do {
-                    let result = try FileAnalysis.run(path: "\(folder)/\(file)")
-                    audioSeconds += result.durationSeconds
-                    processingSeconds += result.processingSeconds
-                    let data = try JSONEncoder().encode(result)
-                    try data.write(to: URL(fileURLWithPath: "\(predictions)/\(group)/\(id).json"))
-                } catch {
-                    print("  \(group)/\(file): \(error)")
-                }
-            }
+        var folders: [String] = []
+        for variant in variants() {
+            let folder = "\(predictions)/\(variant.name)"
+            let (audioSeconds, processingSeconds) = predict(variant, corpus: arguments.corpus, into: folder)
+            print(String(format: "Accuracy of %@ on %@ (%.0f s of audio, analysed at %.0f× realtime)",
+                         variant.name, arguments.corpus, audioSeconds, audioSeconds / max(processingSeconds, 1e-9)))
+            folders.append(folder)
         }
-        print(String(format: "Accuracy on %@ (%.0f s of audio, analysed at %.0f× realtime)",
-                     arguments.corpus, audioSeconds, audioSeconds / max(processingSeconds, 1e-9)))
-        let scores = "\(predictions)/scores.json"
         fflush(nil)
-        let status = runProcess(arguments.python, [arguments.scorer, "--pred", predictions, "--truth", arguments.corpus,
-                                                   "--json", scores])
+        // One scorer run: one table, a row per set-up and group; per-file results in scores.json.
+        let status = runProcess(arguments.python, [arguments.scorer, "--pred"] + folders
+                                    + ["--truth", arguments.corpus, "--json", "\(predictions)/scores.json"])
         guard status == 0 else {
             print("  the scorer failed (exit \(status)); is mir_eval installed for \(arguments.python)?")
             return
@@ -56,6 +69,33 @@ enum AccuracyBenchmark {
                 print("  \(line)")
             }
         }
+    }
+
+    /// Analyses every corpus file with `variant`; returns seconds of audio and of processing.
+    private static func predict(_ variant: Variant, corpus: String, into predictions: String) -> (Double, Double) {
+        let manager = FileManager.default
+        var audioSeconds = 0.0, processingSeconds = 0.0
+        let groups = ((try? manager.contentsOfDirectory(atPath: corpus)) ?? []).sorted()
+        for group in groups {
+            let folder = "\(corpus)/\(group)"
+            let files = ((try? manager.contentsOfDirectory(atPath: folder)) ?? [])
+                .filter { $0.hasSuffix(".flac") || $0.hasSuffix(".wav") }.sorted()
+            guard !files.isEmpty else { continue }
+            try? manager.createDirectory(atPath: "\(predictions)/\(group)", withIntermediateDirectories: true)
+            for file in files {
+                let id = (file as NSString).deletingPathExtension
+                do {
+                    let result = try FileAnalysis.run(path: "\(folder)/\(file)", options: variant.options)
+                    audioSeconds += result.durationSeconds
+                    processingSeconds += result.processingSeconds
+                    let data = try JSONEncoder().encode(result)
+                    try data.write(to: URL(fileURLWithPath: "\(predictions)/\(group)/\(id).json"))
+                } catch {
+                    print("  \(group)/\(file): \(error)")
+                }
+            }
+        }
+        return (audioSeconds, processingSeconds)
     }
 
     static func runProcess(_ executable: String, _ arguments: [String]) -> Int32 {

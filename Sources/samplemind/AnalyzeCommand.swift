@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SampleMindAnalysis
+import SampleMindInference
 import SampleMindOffline
 import SampleMindProtocol
 import SampleMindValidation
@@ -35,6 +36,15 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Key profile: \(KeyProfile.allCases.map(\.rawValue).joined(separator: ", ")).")
     var keyProfile: String = KeyProfile.temperley.rawValue
 
+    @Option(help: "Onset, beat and downbeat detector: network (the trained network; falls back to dsp where it cannot run) or dsp.")
+    var detector: String = Detector.dsp.rawValue
+
+    @Option(help: "The network's weight file (default: the one installed with samplemind).")
+    var model: String?
+
+    @Option(help: "What follows the network's activations to beats: bar-pointer (tempo, bar and meter together) or cumulative-score (the DSP trackers, for comparison).")
+    var beatDecoder: String = BeatDecoder.barPointer.rawValue
+
     @Flag(help: "Indent the JSON.")
     var pretty = false
 
@@ -46,6 +56,12 @@ struct AnalyzeCommand: ParsableCommand {
         if let channel, channel < 1 { throw ValidationError("--channel counts from 1, got \(channel)") }
         if let hop, hop < 1 { throw ValidationError("--hop must be a positive number of samples, got \(hop)") }
         if let window, window < 1 { throw ValidationError("--window must be a positive number of samples, got \(window)") }
+        guard Detector(rawValue: detector) != nil else {
+            throw ValidationError("unknown detector '\(detector)'; use network or dsp")
+        }
+        guard BeatDecoder(rawValue: beatDecoder) != nil else {
+            throw ValidationError("unknown beat decoder '\(beatDecoder)'; use bar-pointer or cumulative-score")
+        }
         guard KeyProfile(rawValue: keyProfile) != nil else {
             throw ValidationError("unknown key profile '\(keyProfile)'; use one of: \(KeyProfile.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -57,6 +73,11 @@ struct AnalyzeCommand: ParsableCommand {
         options.windowSize = window
         options.keyProfile = KeyProfile(rawValue: keyProfile) ?? .temperley
         if let channel { options.channels = .single(channel - 1) }
+        options.detector = Detector(rawValue: detector) ?? .dsp
+        options.beatDecoder = BeatDecoder(rawValue: beatDecoder) ?? .barPointer
+        if options.detector == .network {
+            options.network = try NetworkWeights.load(explicitPath: model)
+        }
 
         if let output {
             try OutputDirectory.create(output)
@@ -83,6 +104,7 @@ struct AnalyzeCommand: ParsableCommand {
             let result = try FileAnalysis.run(path: file, options: options, hopHandler: frames ? { analyzer in
                 StandardOutput.write(FrameJSON.encode(analyzer.frame))
             } : nil)
+            reportFallback(result)
             StandardOutput.write(String(decoding: try encoder.encode(result), as: UTF8.self))
             return
         }
@@ -92,6 +114,7 @@ struct AnalyzeCommand: ParsableCommand {
         let result = try FileAnalysis.run(path: file, options: options, hopHandler: frameWriter.map { writer in
             { analyzer in writer.write(FrameJSON.encode(analyzer.frame)) }
         })
+        reportFallback(result)
         try frameWriter?.close()
         let target = directory.appendingPathComponent("\(name).json")
         do {
@@ -99,5 +122,11 @@ struct AnalyzeCommand: ParsableCommand {
         } catch {
             throw CommandFailure("\(PrintableText.escaped(target.path)): cannot write the result (\(error.localizedDescription))")
         }
+    }
+
+    /// The network was asked for and could not run on this file: say why, once per file.
+    private func reportFallback(_ result: FileAnalysisResult) {
+        guard let reason = result.detectorFallbackReason else { return }
+        StandardError.write("samplemind: \(PrintableText.escaped(result.file)): analysed with the DSP detectors: \(reason)")
     }
 }

@@ -15,8 +15,13 @@ final class CausalityTests: XCTestCase {
         var events: [(frame: Int, event: AnalysisEvent)] = []
     }
 
-    static func analyse(_ samples: [Float]) throws -> (Emitted, TrackerDelays, Int) {
-        let analyzer = try Analyzer(configuration: AnalyzerConfiguration(sampleRate: rate, channelCount: 1))
+    static func analyse(
+        _ samples: [Float], configure: (inout AnalyzerConfiguration) -> Void = { _ in }
+    ) throws -> (Emitted, TrackerDelays, Int) {
+        var configuration = AnalyzerConfiguration(sampleRate: rate, channelCount: 1)
+        configure(&configuration)
+        let analyzer = try Analyzer(configuration: configuration)
+        XCTAssertEqual(analyzer.detectorInUse, configuration.detector, "the detector asked for runs")
         let block = analyzer.samplesPerBlock
         var emitted = Emitted()
         var padded = samples
@@ -49,17 +54,25 @@ final class CausalityTests: XCTestCase {
     }
 
     func testAnalysis_ofAFileCutAtTimeT_matchesTheWholeFilesUpToT() throws {
+        try checkCausality { _ in }
+    }
+
+    func testAnalysisWithTheNetwork_ofAFileCutAtTimeT_matchesTheWholeFilesUpToT() throws {
+        try checkCausality(NetworkDetectorTests.network)
+    }
+
+    private func checkCausality(_ configure: (inout AnalyzerConfiguration) -> Void) throws {
         // Drums, then a key change and a tempo change, so every tracker has something to report.
         let first = Percussion.drumPattern(bpm: 118, seconds: 12, sampleRate: Self.rate)
             .mixed(with: Harmony.progression(tonic: 2, minor: false, seconds: 12, sampleRate: Self.rate))
         let second = Percussion.drumPattern(bpm: 132, seconds: 12, sampleRate: Self.rate, startSeconds: 0)
             .mixed(with: Harmony.progression(tonic: 9, minor: true, seconds: 12, sampleRate: Self.rate))
         let song = first.followed(by: second)
-        let (whole, delays, block) = try Self.analyse(song.samples)
+        let (whole, delays, block) = try Self.analyse(song.samples, configure: configure)
         XCTAssertTrue(whole.events.contains { if case .key = $0.event { true } else { false } }, "the song has key events to compare")
         for cut in [5.3, 11.71, 17.05, 21.9] {
             let samples = Array(song.samples.prefix(Int(cut * Self.rate)))
-            let (part, _, _) = try Self.analyse(samples)
+            let (part, _, _) = try Self.analyse(samples, configure: configure)
             // Hops wholly before the cut heard the same samples.
             let hops = samples.count / block
             for index in 0..<hops where Self.summary(part.frames[index]) != Self.summary(whole.frames[index]) {

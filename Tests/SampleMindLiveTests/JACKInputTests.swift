@@ -47,6 +47,43 @@ final class JACKInputTests: XCTestCase {
         XCTAssertEqual(stream.of("session").count, 1)
     }
 
+    func testServe_withTheNetworkDetector_reportsTheSongsTempoAndBeatsAndNamesTheWeights() throws {
+        let song = try TestSong(seconds: 14, in: scratch)
+        let jack = try JACKServer(in: scratch)
+        server = jack
+        let daemon = track(try startDaemon(["--input", "jack", "--channels", "1", "--detector", "network"],
+                                           environment: jack.environment, in: scratch))
+        XCTAssertTrue(daemon.waitFor("connected to JACK", timeout: 10), daemon.errors)
+        XCTAssertTrue(daemon.errors.contains("network detector: "), "the weights are named in the log: \(daemon.errors)")
+        XCTAssertTrue(daemon.errors.contains("detector.smnn"), daemon.errors)
+        let player = track(try jack.play(song.path, into: "samplemind:in_1"))
+        XCTAssertTrue(player.waitForExit(timeout: 30), "the player finished")
+        XCTAssertNotNil(daemon.stop(signal: SIGINT))
+        XCTAssertEqual(daemon.process.terminationStatus, 0)
+        XCTAssertFalse(daemon.errors.contains("cannot run on this input"), daemon.errors)
+
+        let stream = PrintedStream(daemon.output)
+        let frame = try XCTUnwrap(stream.of("frame").last { ($0["tempo_bpm"] as? Double ?? 0) > 0 }, "a tempo was found")
+        XCTAssertEqual(frame["tempo_bpm"] as? Double ?? 0, TestSong.bpm, accuracy: TestSong.bpm * 0.04)
+        XCTAssertGreaterThan(stream.of("beat").count, 12)
+        XCTAssertGreaterThan(stream.of("onset").count, 20)
+    }
+
+    func testServe_withTheNetworkDetectorAtARateItCannotServe_saysSoAndUsesTheDSPDetectors() throws {
+        let song = try TestSong(seconds: 10, sampleRate: 32_000, in: scratch)
+        let jack = try JACKServer(sampleRate: 32_000, in: scratch)
+        server = jack
+        let daemon = track(try startDaemon(["--input", "jack", "--channels", "1", "--detector", "network"],
+                                           environment: jack.environment, in: scratch))
+        XCTAssertTrue(daemon.waitFor("connected to JACK", timeout: 10), daemon.errors)
+        let player = track(try jack.play(song.path, into: "samplemind:in_1"))
+        XCTAssertTrue(daemon.waitFor("the network detector cannot run on this input (the network needs a sample rate of at least 33685 Hz",
+                                     timeout: 15), daemon.errors)
+        XCTAssertTrue(player.waitForExit(timeout: 30), "the player finished")
+        XCTAssertNotNil(daemon.stop(signal: SIGINT))
+        XCTAssertGreaterThan(PrintedStream(daemon.output).of("beat").count, 8, "the DSP detectors found the beat")
+    }
+
     func testServe_whenJACKServerIsKilledAndRestarted_staysUpReconnectsAndAnalysesAgain() throws {
         let song = try TestSong(seconds: 8, in: scratch)
         let jack = try JACKServer(in: scratch)

@@ -17,6 +17,10 @@ final class ServeConfigurationTests: XCTestCase {
         try AudioFileWriter.write([Float](repeating: 0.1, count: 48_000), sampleRate: 48_000, channelCount: 1, to: playable)
         let tokenFile = scratch.file("token")
         try "s3cret-token-1\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        // A weight file cut short, as an interrupted copy leaves it.
+        let truncatedModel = scratch.file("cut.smnn")
+        try Data([0x89, 0x53, 0x4D, 0x4E, 0x4E, 0x0D, 0x0A, 0x1A, 1, 0, 0, 0, 0xFF, 0xFF, 0, 0])
+            .write(to: URL(fileURLWithPath: truncatedModel))
         let cases: [([String], String, Int32)] = [
             (["--input", "bluetooth"], "bluetooth", 64),
             (["--input", "file"], "input.file.path is not set", 78),
@@ -32,6 +36,11 @@ final class ServeConfigurationTests: XCTestCase {
             (["--token-file", scratch.file("missing")], "server.token_file \"\(scratch.file("missing"))\": cannot read the token file: there is no such file", 78),
             (["--token", "long-enough-token", "--token-file", tokenFile], "server.token and server.token_file are both set", 78),
             (["--log-level", "chatty"], "log.level must be one of", 78),
+            (["--detector", "magic"], "analysis.detector must be one of \"network\", \"dsp\"", 78),
+            (["--detector", "network", "--model", truncatedModel, "--no-server", "--no-storage"],
+             "model file \(truncatedModel): is truncated", 78),
+            (["--detector", "network", "--model", scratch.file("absent.smnn"), "--no-server", "--no-storage"],
+             "model file \(scratch.file("absent.smnn")): no such file", 78),
         ]
         for (arguments, phrase, status) in cases {
             let outcome = try SampleMindBinary.run(["serve"] + arguments)

@@ -8,7 +8,15 @@ struct AnalysisOptions: ServeOptionGroup {
     @Option(help: "Beats per bar, for bar positions (1–16). [analysis.beats_per_bar]")
     var meter: Int?
 
+    @Option(help: "Onset, beat and downbeat detector: network or dsp. [analysis.detector]")
+    var detector: String?
+
+    @Option(help: "The network's weight file (default: the one installed with samplemind). [analysis.model]")
+    var model: String?
+
     func overrides(into values: inout [String: ConfigurationValue]) {
+        if let detector { values["analysis.detector"] = .string(detector) }
+        if let model { values["analysis.model"] = .string(model) }
         if let realtimePriority { values["analysis.realtime_priority"] = .integer(realtimePriority) }
         if let meter { values["analysis.beats_per_bar"] = .integer(meter) }
     }

@@ -1,0 +1,51 @@
+import SampleMindInference
+
+/// The trained network's onset, beat and downbeat activations (each 0…1) for every hop, from
+/// ``NetworkInput``. It runs at the frame rate it was trained for (100 per second); the model's
+/// state carries the music's past from hop to hop.
+final class NetworkDetector {
+    static let frameRate = 100.0
+    static let outputCount = 3
+
+    private let model: Model
+    private(set) var onset: Float = 0
+    private(set) var beat: Float = 0
+    private(set) var downbeat: Float = 0
+
+    /// Why the network cannot serve an input of this configuration, or nil when it can.
+    static func refusal(of file: ModelFile, configuration: AnalyzerConfiguration) -> String? {
+        guard abs(configuration.frameRate - frameRate) <= frameRate * 0.005 else {
+            let hopMs = Double(configuration.hopSize) / configuration.sampleRate * 1000
+            return "the network was trained on 10 ms hops and the hop is \((hopMs * 100).rounded() / 100) ms"
+        }
+        guard configuration.sampleRate >= NetworkInput.minimumSampleRate else {
+            return "the network needs a sample rate of at least \(Int(NetworkInput.minimumSampleRate.rounded(.up))) Hz "
+                + "and the input runs at \(Int(configuration.sampleRate)) Hz"
+        }
+        guard file.outputSize == outputCount else {
+            return "\(file.path) gives \(file.outputSize) values per hop, not the \(outputCount) (onset, beat, downbeat) a detector needs"
+        }
+        return nil
+    }
+
+    /// Not real-time safe: builds the model's layers and state.
+    init(file: ModelFile, inputSize: Int) throws(AnalysisError) {
+        guard file.inputSize == inputSize else {
+            throw .invalidConfiguration(
+                "\(file.path) takes \(file.inputSize) values per hop but this version computes \(inputSize); "
+                    + "use the model file shipped with this version")
+        }
+        model = file.makeModel()
+    }
+
+    /// Runs the network on this hop's input. Real-time safe: no allocation, locks or system calls.
+    func process(_ input: NetworkInput) {
+        let output = model.forward(UnsafeBufferPointer(input.values))
+        onset = output[0]
+        beat = output[1]
+        downbeat = output[2]
+    }
+
+    /// Forgets the music heard so far. Real-time safe.
+    func reset() { model.reset() }
+}

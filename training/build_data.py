@@ -1,0 +1,157 @@
+"""Builds the training and validation data: generated pieces with known beats, bars, meter,
+onsets and key, rendered with allowed soundfonts and real drum samples, augmented, and their
+network input computed by SampleMind's own front-end (`samplemind features`).
+
+    python build_data.py --out data            # the full set
+    python build_data.py --out quick --quick   # a few minutes, to smoke-test the pipeline
+
+Writes OUT/{train,valid}/NNNNN.flac, NNNNN.labels.json, features/NNNNN.npy (+ .json), and
+OUT/manifest.json: every source file read and every file written, with its sha256, then runs
+the exclusion check (sources.py) on it. Validation uses a soundfont (OPL-3 FM) and drum kits that
+training never sees.
+"""
+
+import argparse
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+
+import numpy as np
+import soundfile
+
+import compose
+import render
+import sources
+
+VERSION = 1
+SPLITS = {
+    "train": {"soundfonts": ["TimGM6mb.sf2", "sf_GMbank.sf2"], "drum_soundfonts": ["Black_Pearl_4_LV2.sf2"],
+              "kits": None, "excluded_kits": ["ForzeeStereo", "HardElectro1", "circAfrique v4"]},
+    "valid": {"soundfonts": ["OPL-3_FM_128M.sf2", "TimGM6mb.sf2", "sf_GMbank.sf2"],
+              "drum_soundfonts": ["Red_Zeppelin_4_LV2.sf2"],
+              "kits": ["ForzeeStereo", "HardElectro1", "circAfrique v4"], "excluded_kits": []},
+}
+
+
+def kits_for(split):
+    settings = SPLITS[split]
+    kits = render.hydrogen_kits(settings["kits"])
+    return [k for k in kits if k.name not in settings["excluded_kits"]]
+
+
+def make_piece(job):
+    split, index, seed, seconds, out = job
+    rng = np.random.default_rng([seed, index, 0 if split == "train" else 1])
+    settings = SPLITS[split]
+    kits = kits_for(split)
+    rate = 48000 if rng.random() < 0.2 else 44100
+    kind = rng.choice(["band", "harmony", "drums"], p=[0.55, 0.30, 0.15])
+    with_drums, with_harmony = kind in ("band", "drums"), kind in ("band", "harmony")
+    soundfont = str(rng.choice(settings["soundfonts"]))
+    if split == "valid" and index % 2 == 0:
+        soundfont = "OPL-3_FM_128M.sf2"  # half the validation set: a soundfont training never saw
+    use_kit = with_drums and rng.random() < 0.75
+    kit = kits[int(rng.integers(len(kits)))] if use_kit else None
+    drum_font = str(rng.choice(settings["drum_soundfonts"])) if with_drums and not use_kit else None
+    roles = set(kit.roles) if kit else set(render.GM_DRUM_NOTES)
+    piece = compose.compose(rng, seconds, with_drums, with_harmony, roles)
+    programs = {"harmony": int(rng.choice(compose.CHORD_PROGRAMS)), "bass": int(rng.choice(compose.BASS_PROGRAMS)),
+                "melody": int(rng.choice(compose.MELODY_PROGRAMS))}
+    length = int(seconds * rate)
+    audio = render.render_parts(piece, os.path.join(render.SOUNDFONTS, soundfont), programs, rate, length, rng,
+                                os.path.join(render.SOUNDFONTS, drum_font) if drum_font else None)
+    if kit:
+        drums = render.mix_drums(piece["drum_hits"], kit, rng, rate, length, render.SampleCache(rate))
+        balance = float(rng.uniform(0.5, 2.0)) if with_harmony else 1.0
+        audio = audio * (np.std(drums) / (np.std(audio) + 1e-9) / balance if with_harmony and np.std(audio) > 0 else 1) + drums
+    audio, augmentation = render.augment(audio, rng, rate)
+    name = f"{index:05d}"
+    path = os.path.join(out, split, f"{name}.flac")
+    soundfile.write(path, audio, rate, subtype="PCM_16")
+    labels = {k: piece[k] for k in ("meter", "key", "tonic", "minor", "beats", "positions", "downbeats", "onsets",
+                                    "tempo", "styles", "seconds")}
+    labels.update({"version": VERSION, "split": split, "sample_rate": rate, "kind": str(kind), "soundfont": soundfont,
+                   "drum_kit": kit.name if kit else None, "drum_soundfont": drum_font, "programs": programs,
+                   "augmentation": augmentation})
+    with open(os.path.join(out, split, f"{name}.labels.json"), "w") as file:
+        json.dump(labels, file)
+    used = [os.path.join(render.SOUNDFONTS, soundfont)] if with_harmony else []
+    if drum_font:
+        used.append(os.path.join(render.SOUNDFONTS, drum_font))
+    if kit:
+        used += kit.sample_paths()
+    return path, used
+
+
+def samplemind_binary(explicit):
+    if explicit:
+        return explicit
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    for build in ("release", "debug"):
+        candidate = os.path.join(root, ".build", build, "samplemind")
+        if os.path.isfile(candidate):
+            return candidate
+    sys.exit("no samplemind binary: build it first (swift build -c release) or give --samplemind PATH")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--train", type=int, default=1200, help="training pieces")
+    parser.add_argument("--valid", type=int, default=150, help="validation pieces")
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--seed", type=int, default=20261205)
+    parser.add_argument("--quick", action="store_true", help="24 + 8 pieces of 12 s")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--samplemind", help="the samplemind binary that computes the features")
+    parser.add_argument("--corpus", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "corpus"))
+    args = parser.parse_args()
+    if args.quick:
+        args.train, args.valid, args.seconds = 24, 8, 12
+    binary = samplemind_binary(args.samplemind)
+    for split in SPLITS:
+        os.makedirs(os.path.join(args.out, split, "features"), exist_ok=True)
+    jobs = [(split, i, args.seed, args.seconds, args.out)
+            for split, count in (("train", args.train), ("valid", args.valid)) for i in range(count)
+            if not os.path.exists(os.path.join(args.out, split, f"{i:05d}.labels.json"))]
+    sources_used = set()
+    with multiprocessing.Pool(args.jobs) as pool:
+        for n, (path, used) in enumerate(pool.imap_unordered(make_piece, jobs), start=1):
+            sources_used.update(used)
+            if n % 50 == 0 or n == len(jobs):
+                print(f"rendered {n}/{len(jobs)}", flush=True)
+    # Sources of pieces rendered by an earlier, interrupted run are re-derived from their labels.
+    outputs = []
+    for split in SPLITS:
+        directory = os.path.join(args.out, split)
+        audio = sorted(f for f in os.listdir(directory) if f.endswith(".flac"))
+        for name in audio:
+            with open(os.path.join(directory, name.replace(".flac", ".labels.json"))) as file:
+                labels = json.load(file)
+            if labels.get("soundfont") and labels["kind"] != "drums":
+                sources_used.add(os.path.join(render.SOUNDFONTS, labels["soundfont"]))
+            if labels.get("drum_soundfont"):
+                sources_used.add(os.path.join(render.SOUNDFONTS, labels["drum_soundfont"]))
+            if labels.get("drum_kit"):
+                sources_used.update(render.HydrogenKit(os.path.join(render.HYDROGEN_KITS, labels["drum_kit"])).sample_paths())
+        missing = [os.path.join(directory, a) for a in audio
+                   if not os.path.exists(os.path.join(directory, "features", a.replace(".flac", ".npy")))]
+        for start in range(0, len(missing), 64):
+            subprocess.run([binary, "features", "--output", os.path.join(directory, "features")] + missing[start:start + 64],
+                           check=True)
+        outputs += [os.path.join(directory, a) for a in audio]
+    manifest = {
+        "version": VERSION, "seed": args.seed, "seconds": args.seconds, "samplemind": binary,
+        "sources": [{"path": p, "resolved_path": os.path.realpath(p), "sha256": sources.sha256(p)} for p in sorted(sources_used)],
+        "outputs": [{"path": p, "sha256": sources.sha256(p)} for p in outputs],
+    }
+    with open(os.path.join(args.out, "manifest.json"), "w") as file:
+        json.dump(manifest, file, indent=1)
+    sources.check_manifest(os.path.join(args.out, "manifest.json"), args.corpus)
+    print(f"{args.out}: {len(outputs)} pieces, {len(manifest['sources'])} source files, manifest clean")
+
+
+if __name__ == "__main__":
+    main()

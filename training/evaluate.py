@@ -1,0 +1,109 @@
+"""Scores `samplemind analyze` on the generated validation set, whose bars, meter and tempo
+changes are known: beat, downbeat and onset F-measure (mir_eval, 70/70/50 ms), meter accuracy,
+tempo Accuracy 1/2, and the re-lock time after tempo steps. The corpus is scored by
+../shared/eval/score.py instead (scripts/bench accuracy).
+
+    python evaluate.py --data data --samplemind ../.build/release/samplemind -- --detector network
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import tempfile
+from collections import defaultdict
+
+import mir_eval
+import numpy as np
+
+
+def relock_seconds(labels, beats, tolerance=0.07):
+    """After a tempo step: from the step, how long until every reported beat lies on the new grid."""
+    change = labels["tempo"].get("change_at_s")
+    truth = np.array(labels["beats"])
+    after = [b for b in beats if b >= change]
+    if change is None or len(after) < 4:
+        return None
+    on_grid = [np.min(np.abs(truth - b)) <= tolerance for b in after]
+    for k in range(len(after)):
+        if all(on_grid[k:]):
+            return after[k] - change
+    return float(labels["seconds"] - change)
+
+
+def score(labels, result):
+    beats, downbeats = np.array(result["beats"]), np.array(result["downbeats"])
+    true_beats, true_downbeats = np.array(labels["beats"]), np.array(labels["downbeats"])
+    trim = lambda x: x[x >= 5.0]
+    scores = {
+        "beat_f": mir_eval.beat.f_measure(trim(true_beats), trim(beats)),
+        "downbeat_f": mir_eval.beat.f_measure(trim(true_downbeats), trim(downbeats)),
+        "onset_f": mir_eval.onset.f_measure(np.array(labels["onsets"]), np.array(result["onsets"]), window=0.05)[0]
+        if len(result["onsets"]) else 0.0,
+        "meter_right": float(result.get("beats_per_bar") == labels["meter"]),
+    }
+    truth_bpm = labels["tempo"]["start_bpm"] if labels["tempo"]["kind"] == "steady" else None
+    if truth_bpm and result.get("tempo_bpm"):
+        ratio = result["tempo_bpm"] / truth_bpm
+        scores["tempo_acc1"] = float(abs(ratio - 1) <= 0.04)
+        scores["tempo_acc2"] = float(any(abs(ratio / f - 1) <= 0.04 for f in (1, 2, 0.5, 3, 1 / 3)))
+    elif truth_bpm:
+        scores["tempo_acc1"] = scores["tempo_acc2"] = 0.0
+    if labels["tempo"]["kind"] == "step":
+        relock = relock_seconds(labels, result["beats"])
+        if relock is not None:
+            scores["relock_s"] = relock
+    return scores
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--samplemind", required=True)
+    parser.add_argument("--json", help="write the per-piece and pooled scores here")
+    parser.add_argument("analyze_options", nargs="*", help="options for samplemind analyze, after --")
+    args = parser.parse_args()
+    directory = os.path.join(args.data, "valid")
+    names = sorted(f[:-5] for f in os.listdir(directory) if f.endswith(".flac"))
+    with tempfile.TemporaryDirectory() as out:
+        for start in range(0, len(names), 50):
+            subprocess.run([args.samplemind, "analyze", "--output", out, *args.analyze_options,
+                            *[os.path.join(directory, f"{n}.flac") for n in names[start:start + 50]]], check=True)
+        pieces = {}
+        for name in names:
+            with open(os.path.join(directory, f"{name}.labels.json")) as file:
+                labels = json.load(file)
+            with open(os.path.join(out, f"{name}.json")) as file:
+                result = json.load(file)
+            pieces[name] = {"scores": score(labels, result), "meter": labels["meter"], "soundfont": labels["soundfont"],
+                            "kind": labels["kind"], "tempo": labels["tempo"]["kind"]}
+    groups = defaultdict(list)
+    for piece in pieces.values():
+        for group in ("all", f"meter {piece['meter']}", f"tempo {piece['tempo']}", f"kind {piece['kind']}",
+                      "unseen soundfont" if piece["soundfont"] == "OPL-3_FM_128M.sf2" else "seen soundfont"):
+            groups[group].append(piece["scores"])
+    table = {}
+    for group, members in sorted(groups.items()):
+        keys = sorted({k for m in members for k in m})
+        table[group] = {k: float(np.mean([m[k] for m in members if k in m])) for k in keys}
+        table[group]["pieces"] = len(members)
+        if group == "all":
+            relocks = [m["relock_s"] for m in members if "relock_s" in m]
+            if relocks:
+                table[group]["relock_s_median"] = float(np.median(relocks))
+    columns = ["pieces", "onset_f", "beat_f", "downbeat_f", "meter_right", "tempo_acc1", "tempo_acc2", "relock_s"]
+    print("| group | " + " | ".join(columns) + " |")
+    print("|---" * (len(columns) + 1) + "|")
+    for group, row in table.items():
+        cells = [f"{row[c]:.0f}" if c == "pieces" else ("" if c not in row else
+                 (f"{row[c]:.1f}" if c == "relock_s" else f"{100 * row[c]:.1f}")) for c in columns]
+        print(f"| {group} | " + " | ".join(cells) + " |")
+    if "relock_s_median" in table.get("all", {}):
+        print(f"re-lock after tempo steps: median {table['all']['relock_s_median']:.1f} s")
+    if args.json:
+        with open(args.json, "w") as file:
+            json.dump({"groups": table, "pieces": pieces}, file, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""Turns a composed piece into audio: melodic parts through FluidSynth with an allowed soundfont,
+drums from a Hydrogen kit's real samples (mixed here) or an AVL drum soundfont, then
+augmentation: gain, EQ, noise, reverb, stereo width. numpy, scipy and soundfile.
+"""
+
+import os
+import re
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ElementTree
+
+import numpy as np
+import soundfile
+from scipy import signal
+
+import midi
+
+HYDROGEN_KITS = "/usr/share/hydrogen/data/drumkits"
+SOUNDFONTS = "/usr/share/sounds/sf2"
+# Hydrogen instrument names → the roles compose.py plays. Order matters: the first match wins.
+ROLE_PATTERNS = [
+    ("open_hat", r"open|opened|semi|swish|hat 1 op"),
+    ("hat", r"closed|hh|hi-?hat|hat|maraca|shaker|tambourine|snaps"),
+    ("kick", r"kick|bass ?drum|\bbd\b|thump|djembe1 bass|sangban1 head hit"),
+    ("snare", r"snare|clap|rim|slap|djembe\d slap"),
+    ("ride", r"ride|bell|cowbell|clave"),
+    ("crash", r"crash|china|splash|cymbal"),
+    ("tom", r"tom|bongo|conga|djembe\d tone|woodblock"),
+]
+# General MIDI drum notes for the AVL soundfonts (bank 128).
+GM_DRUM_NOTES = {"kick": 36, "snare": 38, "hat": 42, "open_hat": 46, "ride": 51, "crash": 49, "tom": 45}
+
+
+def _namespace_free(tag):
+    return tag.split("}")[-1]
+
+
+class HydrogenKit:
+    """A kit's instruments by role, each a list of velocity layers (min, max, path)."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self.name = os.path.basename(directory)
+        root = ElementTree.parse(os.path.join(directory, "drumkit.xml")).getroot()
+        self.roles = {}
+        for instrument in root.iter():
+            if _namespace_free(instrument.tag) != "instrument":
+                continue
+            fields = {_namespace_free(child.tag): child for child in instrument}
+            name = (fields.get("name").text or "") if "name" in fields else ""
+            layers = []
+            for layer in instrument.iter():
+                if _namespace_free(layer.tag) != "layer":
+                    continue
+                values = {_namespace_free(child.tag): (child.text or "") for child in layer}
+                path = os.path.join(directory, values.get("filename", ""))
+                if os.path.isfile(path):
+                    layers.append((float(values.get("min", 0)), float(values.get("max", 1)), path))
+            if not layers:
+                continue
+            for role, pattern in ROLE_PATTERNS:
+                if re.search(pattern, name.lower()):
+                    self.roles.setdefault(role, []).append(layers)
+                    break
+
+    def sample_paths(self):
+        return sorted({path for instruments in self.roles.values() for layers in instruments for _, _, path in layers})
+
+
+def hydrogen_kits(names=None):
+    kits = []
+    for name in sorted(os.listdir(HYDROGEN_KITS)):
+        if names is not None and name not in names:
+            continue
+        kit = HydrogenKit(os.path.join(HYDROGEN_KITS, name))
+        if {"kick", "snare"} <= set(kit.roles) or {"kick", "hat"} <= set(kit.roles):
+            kits.append(kit)
+    return kits
+
+
+class SampleCache:
+    def __init__(self, rate):
+        self.rate, self.cache = rate, {}
+
+    def get(self, path):
+        if path not in self.cache:
+            data, rate = soundfile.read(path, dtype="float32", always_2d=True)
+            data = data[:, :2] if data.shape[1] >= 2 else np.repeat(data, 2, axis=1)
+            if rate != self.rate:
+                data = signal.resample_poly(data, self.rate, rate, axis=0).astype(np.float32)
+            self.cache[path] = data[: self.rate * 4]
+        return self.cache[path]
+
+
+def mix_drums(hits, kit, rng, rate, length, cache):
+    """Sums the kit's samples at each hit; one instrument per role chosen for the piece."""
+    out = np.zeros((length, 2), np.float32)
+    chosen = {role: instruments[int(rng.integers(len(instruments)))] for role, instruments in kit.roles.items()}
+    for time, role, velocity in hits:
+        layers = chosen.get(role)
+        if layers is None:
+            continue
+        level = velocity / 127
+        fitting = [path for low, high, path in layers if low <= level <= high] or [layers[-1][2]]
+        sample = cache.get(fitting[int(rng.integers(len(fitting)))])
+        start = int(round(time * rate))
+        if start >= length or start < 0:
+            continue
+        end = min(length, start + len(sample))
+        out[start:end] += sample[: end - start] * (level ** 1.5)
+    return out
+
+
+def fluidsynth(midi_path, soundfont, rate, wav_path, reverb, chorus):
+    subprocess.run(["fluidsynth", "-ni", "-q", "-g", "0.5", "-r", str(rate), "-R", "1" if reverb else "0",
+                    "-C", "1" if chorus else "0", "-F", wav_path, "-T", "wav", soundfont, midi_path],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+    data, _ = soundfile.read(wav_path, dtype="float32", always_2d=True)
+    return data
+
+
+def render_parts(piece, soundfont, programs, rate, length, rng, drum_soundfont=None):
+    """The melodic parts (and, with `drum_soundfont`, the drums) through FluidSynth."""
+    out = np.zeros((length, 2), np.float32)
+    with tempfile.TemporaryDirectory() as scratch:
+        parts = []
+        for channel, part in enumerate(piece["parts"]):
+            parts.append({"channel": channel, "program": programs[part["role"]], "volume": int(rng.integers(80, 120)),
+                          "notes": part["notes"]})
+        jobs = []
+        if parts:
+            jobs.append((parts, soundfont))
+        if drum_soundfont is not None and piece["drum_hits"]:
+            drums = [{"channel": 9, "program": 0, "bank": 128, "volume": 110,
+                      "notes": [(t, 0.2, GM_DRUM_NOTES[role], v) for t, role, v in piece["drum_hits"] if role in GM_DRUM_NOTES]}]
+            jobs.append((drums, drum_soundfont))
+        for n, (job_parts, font) in enumerate(jobs):
+            midi_path, wav_path = os.path.join(scratch, f"{n}.mid"), os.path.join(scratch, f"{n}.wav")
+            midi.write(midi_path, job_parts)
+            audio = fluidsynth(midi_path, font, rate, wav_path, reverb=rng.random() < 0.5, chorus=rng.random() < 0.3)
+            take = min(length, len(audio))
+            out[:take] += audio[:take, :2] * (1.0 if n == 0 else float(rng.uniform(0.7, 1.4)))
+    return out
+
+
+def _pink(rng, length):
+    white = rng.standard_normal(length)
+    spectrum = np.fft.rfft(white)
+    spectrum /= np.sqrt(np.maximum(np.arange(len(spectrum)), 1))
+    pink = np.fft.irfft(spectrum, length)
+    return pink / (np.std(pink) + 1e-12)
+
+
+def augment(audio, rng, rate):
+    """EQ, reverb, noise, width and level; returns the audio and what was done."""
+    done = {}
+    if rng.random() < 0.6:
+        low_cut = float(np.exp(rng.uniform(np.log(20), np.log(200))))
+        high_cut = float(np.exp(rng.uniform(np.log(3000), np.log(min(18000, rate * 0.45)))))
+        sos = signal.butter(2, [low_cut, high_cut], btype="bandpass", fs=rate, output="sos")
+        audio = signal.sosfilt(sos, audio, axis=0).astype(np.float32)
+        done["eq_hz"] = [round(low_cut), round(high_cut)]
+    if rng.random() < 0.35:
+        decay = float(rng.uniform(0.2, 1.6))
+        n = int(decay * rate)
+        envelope = np.exp(-6.9 * np.arange(n) / n)
+        ir = rng.standard_normal((n, 2)) * envelope[:, None]
+        ir[0] = 0
+        wet = signal.fftconvolve(audio, ir, axes=0)[: len(audio)]
+        wet *= np.std(audio) / (np.std(wet) + 1e-12)
+        mix = float(rng.uniform(0.1, 0.45))
+        audio = ((1 - mix) * audio + mix * wet).astype(np.float32)
+        done["reverb"] = [round(decay, 2), round(mix, 2)]
+    if rng.random() < 0.35:
+        snr = float(rng.uniform(15, 45))
+        noise = _pink(rng, len(audio)) if rng.random() < 0.5 else rng.standard_normal(len(audio))
+        level = np.sqrt(np.mean(audio ** 2) + 1e-12) / (10 ** (snr / 20))
+        audio = audio + (noise[:, None] * level).astype(np.float32)
+        done["noise_snr_db"] = round(snr, 1)
+    if rng.random() < 0.2:
+        mid = audio.mean(axis=1, keepdims=True)
+        audio = np.repeat(mid, 2, axis=1)
+        done["mono"] = True
+    peak = float(np.max(np.abs(audio)) + 1e-9)
+    target = 10 ** (float(rng.uniform(-30, -0.5)) / 20)
+    audio = audio * (target / peak)
+    done["peak_dbfs"] = round(20 * np.log10(target), 1)
+    return audio.astype(np.float32), done
