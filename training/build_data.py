@@ -85,6 +85,49 @@ def make_piece(job):
     return path, used
 
 
+def make_noise(job):
+    """A piece with no music: stationary noise (white, pink, brown or band-limited), perhaps with
+    mains hum and a slow swell, so the network learns that noise is neither onset nor beat."""
+    split, index, seed, seconds, out = job
+    rng = np.random.default_rng([seed, index, 0 if split == "train" else 1, 2])
+    rate = 48000 if rng.random() < 0.2 else 44100
+    length = int(seconds * rate)
+    colour = str(rng.choice(["white", "pink", "brown", "band"]))
+    white = rng.standard_normal((length, 2)).astype(np.float32)
+    if colour == "pink":
+        noise = np.stack([render.pink_noise(rng, length) for _ in range(2)], axis=1)
+    elif colour == "brown":
+        noise = np.cumsum(white, axis=0)
+        noise -= render.signal.savgol_filter(noise, 4001, 1, axis=0)  # leaky: no drift to infinity
+    elif colour == "band":
+        low = float(np.exp(rng.uniform(np.log(60), np.log(4000))))
+        sos = render.signal.butter(2, [low, min(low * rng.uniform(1.5, 8), rate * 0.45)], btype="bandpass", fs=rate, output="sos")
+        noise = render.signal.sosfilt(sos, white, axis=0)
+    else:
+        noise = white
+    noise = noise / (np.std(noise) + 1e-12)
+    if rng.random() < 0.3:
+        hum = float(rng.choice([50.0, 60.0]))
+        t = np.arange(length) / rate
+        tone = sum(np.sin(2 * np.pi * hum * k * t) / k for k in (1, 2, 3))
+        noise = noise + (float(rng.uniform(0.1, 1.0)) * tone)[:, None]
+    if rng.random() < 0.4:
+        t = np.arange(length) / rate
+        swell = 1 + float(rng.uniform(0.1, 0.5)) * np.sin(2 * np.pi * float(rng.uniform(0.03, 0.3)) * t + rng.uniform(0, 6.3))
+        noise = noise * swell[:, None]
+    audio, augmentation = render.augment(noise.astype(np.float32), rng, rate)
+    name = f"noise-{index:05d}"
+    path = os.path.join(out, split, f"{name}.flac")
+    soundfile.write(path, audio, rate, subtype="PCM_16")
+    labels = {"version": VERSION, "split": split, "sample_rate": rate, "kind": "noise", "noise": colour, "meter": None,
+              "key": None, "beats": [], "positions": [], "downbeats": [], "onsets": [], "seconds": seconds,
+              "tempo": {"kind": "none", "start_bpm": None, "end_bpm": None, "change_at_s": None},
+              "soundfont": None, "drum_kit": None, "drum_soundfont": None, "augmentation": augmentation}
+    with open(os.path.join(out, split, f"{name}.labels.json"), "w") as file:
+        json.dump(labels, file)
+    return path, []
+
+
 def samplemind_binary(explicit):
     if explicit:
         return explicit
@@ -96,11 +139,17 @@ def samplemind_binary(explicit):
     sys.exit("no samplemind binary: build it first (swift build -c release) or give --samplemind PATH")
 
 
+def _run(job):
+    function, arguments = job
+    return function(arguments)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", required=True)
     parser.add_argument("--train", type=int, default=1200, help="training pieces")
     parser.add_argument("--valid", type=int, default=150, help="validation pieces")
+    parser.add_argument("--noise", type=int, default=10, help="noise-only pieces, as a percentage of each split")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--seed", type=int, default=20261205)
     parser.add_argument("--quick", action="store_true", help="24 + 8 pieces of 12 s")
@@ -113,12 +162,15 @@ def main():
     binary = samplemind_binary(args.samplemind)
     for split in SPLITS:
         os.makedirs(os.path.join(args.out, split, "features"), exist_ok=True)
-    jobs = [(split, i, args.seed, args.seconds, args.out)
-            for split, count in (("train", args.train), ("valid", args.valid)) for i in range(count)
+    counts = (("train", args.train), ("valid", args.valid))
+    jobs = [(make_piece, (split, i, args.seed, args.seconds, args.out)) for split, count in counts for i in range(count)
             if not os.path.exists(os.path.join(args.out, split, f"{i:05d}.labels.json"))]
+    jobs += [(make_noise, (split, i, args.seed, args.seconds, args.out))
+             for split, count in counts for i in range(max(1, count * args.noise // 100) if args.noise > 0 else 0)
+             if not os.path.exists(os.path.join(args.out, split, f"noise-{i:05d}.labels.json"))]
     sources_used = set()
     with multiprocessing.Pool(args.jobs) as pool:
-        for n, (path, used) in enumerate(pool.imap_unordered(make_piece, jobs), start=1):
+        for n, (path, used) in enumerate(pool.imap_unordered(_run, jobs), start=1):
             sources_used.update(used)
             if n % 50 == 0 or n == len(jobs):
                 print(f"rendered {n}/{len(jobs)}", flush=True)
@@ -130,7 +182,7 @@ def main():
         for name in audio:
             with open(os.path.join(directory, name.replace(".flac", ".labels.json"))) as file:
                 labels = json.load(file)
-            if labels.get("soundfont") and labels["kind"] != "drums":
+            if labels.get("soundfont") and labels["kind"] not in ("drums", "noise"):
                 sources_used.add(os.path.join(render.SOUNDFONTS, labels["soundfont"]))
             if labels.get("drum_soundfont"):
                 sources_used.add(os.path.join(render.SOUNDFONTS, labels["drum_soundfont"]))

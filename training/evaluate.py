@@ -32,6 +32,10 @@ def relock_seconds(labels, beats, tolerance=0.07):
 
 
 def score(labels, result):
+    if labels["kind"] == "noise":
+        minutes = labels["seconds"] / 60
+        return {"noise_onsets_per_min": len(result["onsets"]) / minutes, "noise_beats_per_min": len(result["beats"]) / minutes,
+                "noise_with_tempo": float(result.get("tempo_bpm") is not None)}
     beats, downbeats = np.array(result["beats"]), np.array(result["downbeats"])
     true_beats, true_downbeats = np.array(labels["beats"]), np.array(labels["downbeats"])
     trim = lambda x: x[x >= 5.0]
@@ -75,12 +79,14 @@ def main():
                 labels = json.load(file)
             with open(os.path.join(out, f"{name}.json")) as file:
                 result = json.load(file)
-            pieces[name] = {"scores": score(labels, result), "meter": labels["meter"], "soundfont": labels["soundfont"],
+            pieces[name] = {"scores": score(labels, result), "meter": labels["meter"], "soundfont": labels["soundfont"] or "none",
                             "kind": labels["kind"], "tempo": labels["tempo"]["kind"]}
     groups = defaultdict(list)
     for piece in pieces.values():
-        for group in ("all", f"meter {piece['meter']}", f"tempo {piece['tempo']}", f"kind {piece['kind']}",
-                      "unseen soundfont" if piece["soundfont"] == "OPL-3_FM_128M.sf2" else "seen soundfont"):
+        music = piece["kind"] != "noise"
+        for group in (["all", f"meter {piece['meter']}", f"tempo {piece['tempo']}", f"kind {piece['kind']}",
+                       "unseen soundfont" if piece["soundfont"] == "OPL-3_FM_128M.sf2" else "seen soundfont"]
+                      if music else ["kind noise"]):
             groups[group].append(piece["scores"])
     table = {}
     for group, members in sorted(groups.items()):
@@ -91,12 +97,14 @@ def main():
             relocks = [m["relock_s"] for m in members if "relock_s" in m]
             if relocks:
                 table[group]["relock_s_median"] = float(np.median(relocks))
-    columns = ["pieces", "onset_f", "beat_f", "downbeat_f", "meter_right", "tempo_acc1", "tempo_acc2", "relock_s"]
+    columns = ["pieces", "onset_f", "beat_f", "downbeat_f", "meter_right", "tempo_acc1", "tempo_acc2", "relock_s",
+               "noise_onsets_per_min", "noise_beats_per_min", "noise_with_tempo"]
     print("| group | " + " | ".join(columns) + " |")
     print("|---" * (len(columns) + 1) + "|")
     for group, row in table.items():
         cells = [f"{row[c]:.0f}" if c == "pieces" else ("" if c not in row else
-                 (f"{row[c]:.1f}" if c == "relock_s" else f"{100 * row[c]:.1f}")) for c in columns]
+                 (f"{row[c]:.1f}" if c in ("relock_s", "noise_onsets_per_min", "noise_beats_per_min")
+                  else f"{100 * row[c]:.1f}")) for c in columns]
         print(f"| {group} | " + " | ".join(cells) + " |")
     if "relock_s_median" in table.get("all", {}):
         print(f"re-lock after tempo steps: median {table['all']['relock_s_median']:.1f} s")

@@ -143,7 +143,7 @@ def render_parts(piece, soundfont, programs, rate, length, rng, drum_soundfont=N
     return out
 
 
-def _pink(rng, length):
+def pink_noise(rng, length):
     white = rng.standard_normal(length)
     spectrum = np.fft.rfft(white)
     spectrum /= np.sqrt(np.maximum(np.arange(len(spectrum)), 1))
@@ -173,7 +173,7 @@ def augment(audio, rng, rate):
         done["reverb"] = [round(decay, 2), round(mix, 2)]
     if rng.random() < 0.35:
         snr = float(rng.uniform(15, 45))
-        noise = _pink(rng, len(audio)) if rng.random() < 0.5 else rng.standard_normal(len(audio))
+        noise = pink_noise(rng, len(audio)) if rng.random() < 0.5 else rng.standard_normal(len(audio))
         level = np.sqrt(np.mean(audio ** 2) + 1e-12) / (10 ** (snr / 20))
         audio = audio + (noise[:, None] * level).astype(np.float32)
         done["noise_snr_db"] = round(snr, 1)

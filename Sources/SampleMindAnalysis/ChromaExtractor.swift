@@ -9,15 +9,27 @@ import SampleMindDSP
 /// equal-tempered grid give a running estimate of the tuning (a circular mean, weighted by
 /// magnitude, forgetting over about ten seconds); each peak then adds its magnitude to the one or
 /// two nearest pitch classes of the corrected grid, with a cos² weight over 4/3 semitone.
+///
+/// Only peaks that stand out of their neighbourhood and last count: a partial of a note rises far
+/// above the bins around it in one update after another, while the rare noise bin that stands
+/// out does not stay, so white, pink or brown noise gives no profile and no key.
 final class ChromaExtractor {
     static let lowestHz: Float = 65
     static let highestHz: Float = 3_500
     static let peakRangeDB: Float = 50
     static let weightWidthSemitones: Float = 4.0 / 3.0
     static let tuningMemorySeconds: Float = 10
+    /// A peak must exceed the mean level in dB of the bins 3 to 10 bins either side of it (outside
+    /// the window's main lobe) by this much.
+    static let prominenceDB: Float = 15
+    static let neighbourhood = 3...10
 
     private let firstBin: Int
     private let lastBin: Int
+    private let binCount: Int
+    /// Bins that held a prominent peak in the previous update, and in this one.
+    private var previousPeaks: UnsafeMutableBufferPointer<Bool>
+    private var currentPeaks: UnsafeMutableBufferPointer<Bool>
     private let binHz: Float
     private let decibelSpectrum: UnsafeMutableBufferPointer<Float>
     private let tuningDecay: Float
@@ -35,6 +47,11 @@ final class ChromaExtractor {
         self.binHz = binHz
         firstBin = max(1, Int(Self.lowestHz / binHz))
         lastBin = min(binCount - 2, Int(Self.highestHz / binHz) + 1)
+        self.binCount = binCount
+        previousPeaks = .allocate(capacity: binCount)
+        previousPeaks.initialize(repeating: false)
+        currentPeaks = .allocate(capacity: binCount)
+        currentPeaks.initialize(repeating: false)
         decibelSpectrum = .allocate(capacity: binCount)
         decibelSpectrum.initialize(repeating: -200)
         chroma = .allocate(capacity: 12)
@@ -44,16 +61,19 @@ final class ChromaExtractor {
 
     deinit {
         decibelSpectrum.deallocate()
+        previousPeaks.deallocate()
+        currentPeaks.deallocate()
         chroma.deallocate()
     }
 
     /// Real-time safe: no allocation, locks or system calls.
     func process(_ power: UnsafeMutableBufferPointer<Float>) {
         var loudest: Float = -200
-        for k in (firstBin - 1)...(lastBin + 1) {
+        let reach = Self.neighbourhood.upperBound
+        for k in max(0, firstBin - reach)...min(binCount - 1, lastBin + reach) {
             let db = decibels(power: power[k])
             decibelSpectrum[k] = db
-            loudest = max(loudest, db)
+            if k >= firstBin - 1, k <= lastBin + 1 { loudest = max(loudest, db) }
         }
         for i in 0..<12 { chroma[i] = 0 }
         total = 0
@@ -63,7 +83,10 @@ final class ChromaExtractor {
         for k in firstBin...lastBin {
             let b = decibelSpectrum[k]
             let a = decibelSpectrum[k - 1], c = decibelSpectrum[k + 1]
-            guard b > threshold, b > a, b >= c else { continue }
+            currentPeaks[k] = false
+            guard b > threshold, b > a, b >= c, b >= neighbourhoodLevel(around: k) + Self.prominenceDB else { continue }
+            currentPeaks[k] = true
+            guard previousPeaks[k - 1] || previousPeaks[k] || previousPeaks[k + 1] else { continue }
             let curvature = a - 2 * b + c
             let shift = curvature < 0 ? 0.5 * (a - c) / curvature : 0
             let frequency = (Float(k) + shift) * binHz
@@ -84,11 +107,24 @@ final class ChromaExtractor {
                 total += magnitude * shape * shape
             }
         }
+        swap(&previousPeaks, &currentPeaks)
         tuningReal = tuningReal * tuningDecay + frameReal
         tuningImaginary = tuningImaginary * tuningDecay + frameImaginary
         if tuningReal != 0 || tuningImaginary != 0 {
             tuningSemitones = atan2(tuningImaginary, tuningReal) / (2 * Float.pi)
         }
+    }
+
+    /// The mean level in dB of the bins ``neighbourhood`` away from bin `k` on both sides (those
+    /// beyond the spectrum's ends left out). Real-time safe.
+    @inline(__always)
+    private func neighbourhoodLevel(around k: Int) -> Float {
+        var sum: Float = 0, count: Float = 0
+        for distance in Self.neighbourhood {
+            if k - distance >= 0 { sum += decibelSpectrum[k - distance]; count += 1 }
+            if k + distance < binCount { sum += decibelSpectrum[k + distance]; count += 1 }
+        }
+        return count > 0 ? sum / count : -200
     }
 
     /// The latest profile scaled to a largest bin of 1, for display (all zero without tonal energy).
