@@ -111,18 +111,10 @@ public enum ConfigurationLoader {
             let token = origin(loaded.sources["server.token"]), file = origin(loaded.sources["server.token_file"])
             throw ConfigurationError("server.token and server.token_file are both set (server.token by \(token), server.token_file by \(file)); use one: server.token_file keeps the token off the command line and out of the configuration")
         }
-        let shown = "server.token_file \"\(PrintableText.escaped(path))\""
-        let text: String
-        do { text = try TextFile.read(path, maximumBytes: 4_096) } catch {
-            switch error {
-            case .unreadable(let reason): throw ConfigurationError("\(shown): cannot read the token file: \(reason)")
-            case .tooLarge: throw ConfigurationError("\(shown): the file is larger than 4 KiB; it should hold the token alone, on one line")
-            case .notText(let line, let column, let problem): throw ConfigurationError("\(shown), line \(line), column \(column): \(problem)")
-            }
-        }
-        let token = String(text.reversed().drop(while: \.isWhitespace).reversed())
+        let line = try SecretFile.line(at: path, option: "server.token_file", what: "token")
+        let token = String(line.reversed().drop(while: \.isWhitespace).reversed())
         guard isUsableToken(token) else {
-            throw ConfigurationError("\(shown): the token in the file must be at least 8 characters without spaces, on one line")
+            throw ConfigurationError("server.token_file \"\(PrintableText.escaped(path))\": the token in the file must be at least 8 characters without spaces, on one line")
         }
         loaded.set("server.token", .string(token), from: loaded.sources["server.token_file"] ?? .file)
     }
@@ -139,7 +131,7 @@ public enum ConfigurationLoader {
     }
 
     /// A bearer token the server accepts: at least 8 characters, no whitespace (it travels in a header and a URL).
-    static func isUsableToken(_ token: String) -> Bool {
+    public static func isUsableToken(_ token: String) -> Bool {
         token.count >= 8 && !token.contains(where: \.isWhitespace)
     }
 

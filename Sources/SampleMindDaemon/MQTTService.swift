@@ -44,9 +44,7 @@ final class MQTTService: DaemonService, StatusReporting {
         settings.username = options.string("mqtt.username")
         settings.password = options.string("mqtt.password")
         if let caFile = options.string("mqtt.ca_file") {
-            guard access(caFile, R_OK) == 0 else {
-                throw MQTTError(key: "mqtt.ca_file", "cannot read \"\(caFile)\" (\(String(cString: strerror(errno)))); give the PEM file of the CA that signed the broker's certificate")
-            }
+            if let problem = CAFile.problem(with: caFile) { throw MQTTError(key: "mqtt.ca_file", problem) }
             guard broker.usesTLS else {
                 throw MQTTError(key: "mqtt.ca_file", "is set but mqtt.url is \(broker) without TLS; use mqtts:// or remove mqtt.ca_file")
             }

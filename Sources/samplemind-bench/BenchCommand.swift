@@ -18,13 +18,14 @@ struct BenchCommand: ParsableCommand {
 
     /// A benchmark the command line can name.
     enum Benchmark: String, CaseIterable, ExpressibleByArgument {
-        case speed, accuracy, live, latency, stream, segments, dashboard, performer, mqtt, wled, link
+        case speed, accuracy, cost, live, latency, stream, segments, dashboard, performer, mqtt, wled, link
 
         /// What it measures, for --help.
         var summary: String {
             switch self {
             case .speed: return "realtime factor of the analyzer and of analyze, on one core"
             case .accuracy: return "onsets, beats, tempo and key on the corpus, beside the peers"
+            case .cost: return "analyze beside librosa's beat tracker, and instructions per second beside aubio (callgrind)"
             case .live: return "live engine: CPU, hand-over latency, a real-time run, a soak"
             case .latency: return "onset latency on JACK, beside aubio's aubioonset"
             case .stream: return "100, 500 and 1000 WebSocket subscribers"
@@ -85,6 +86,9 @@ struct BenchCommand: ParsableCommand {
             switch benchmark {
             case .speed: SpeedBenchmark.run(seconds: speedSeconds)
             case .accuracy: AccuracyBenchmark.run(arguments: self)
+            case .cost:
+                let binaries = (CommandLine.arguments[0] as NSString).deletingLastPathComponent
+                CostBenchmark.run(samplemind: "\(binaries)/samplemind", python: python)
             case .live: LiveBenchmark.run(minutes: liveMinutes, soakHours: soakHours)
             case .latency: OnsetLatencyBenchmark.run(seconds: latencySeconds)
             case .stream: StreamLoadBenchmark.run(clientCounts: [100, 500, 1_000], seconds: streamSeconds)

@@ -6,6 +6,8 @@ import SampleMindAnalysis
 import SampleMindAudioFile
 import SampleMindCapture
 import SampleMindEngine
+import SampleMindInference
+import SampleMindModels
 import SampleMindSynthesis
 
 /// The live engine, measured: CPU and hand-over latency with JACK at 256- and 64-frame periods,
@@ -20,18 +22,26 @@ enum LiveBenchmark {
         guard let song = BenchMusic.write(seconds: 40, into: scratch) else { return }
         print("Live engine (48 kHz, analysis thread at normal priority unless the machine grants SCHED_FIFO)")
         for period in [256, 64] { jack(period: period, song: song, scratch: scratch) }
+        if let path = ShippedModels.detectorPath, let weights = try? ModelFile(contentsOf: path) {
+            var settings = LiveEngine.Settings()
+            settings.detector = .network
+            settings.network = weights
+            jack(period: 256, song: song, scratch: scratch, settings: settings, label: "network detector, ")
+        }
         realTimeFile(song: song, minutes: minutes)
         soak(song: song, hours: soakHours)
     }
 
     /// CPU of the JACK process thread and the analysis thread, and the hand-over latency.
-    static func jack(period: Int, song: String, scratch: String) {
+    static func jack(
+        period: Int, song: String, scratch: String, settings: LiveEngine.Settings = LiveEngine.Settings(), label: String = ""
+    ) {
         guard let server = JACKDummy(period: period, scratch: scratch) else {
             print("  JACK, \(period)-frame periods: skipped (jackd would not start; is jackd2 installed?)")
             return
         }
         defer { server.stop() }
-        let engine = LiveEngine(log: quiet)
+        let engine = LiveEngine(settings: settings, log: quiet)
         let queue = engine.addConsumer(name: "bench", capacity: 8_192)
         do {
             try engine.start()
@@ -53,8 +63,8 @@ enum LiveBenchmark {
             engine.stop()
             let hop = 480.0 / 48_000
             let counters = engine.counters
-            print(String(format: "  JACK, %d-frame periods: capture + analysis threads use %.2f %% of one core; per 10 ms hop: mean %.1f µs (%.2f %% of the hop), max %.1f µs",
-                         period, cpu / wall * 100, counters.meanAnalysisSeconds * 1e6, counters.meanAnalysisSeconds / hop * 100,
+            print(String(format: "  JACK, %@%d-frame periods: capture + analysis threads use %.2f %% of one core; per 10 ms hop: mean %.1f µs (%.2f %% of the hop), max %.1f µs",
+                         label, period, cpu / wall * 100, counters.meanAnalysisSeconds * 1e6, counters.meanAnalysisSeconds / hop * 100,
                          Double(counters.analysisNanosecondsMax.load(ordering: .relaxed)) / 1e3))
             print(String(format: "      hand-over latency (last sample of a hop in the ring → its frame queued): p50 %.3f ms, p99 %.3f ms, max %.3f ms over %d hops; xruns %d, overruns %d",
                          counters.handoverPercentile(0.5) * 1e3, counters.handoverPercentile(0.99) * 1e3,

@@ -34,7 +34,7 @@ struct CollectCommand: ParsableCommand {
 
     func validate() throws {
         if token != nil, tokenFile != nil { throw ValidationError("--token and --token-file are both given; use one (--token-file keeps the token out of the process list)") }
-        if let token, token.count < 8 || token.contains(where: \.isWhitespace) {
+        if let token, !ConfigurationLoader.isUsableToken(token) {
             throw ValidationError("--token must be at least 8 characters without spaces")
         }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
@@ -55,9 +55,7 @@ struct CollectCommand: ParsableCommand {
             options.token = try tokenFile.map { try SecretFile.line(at: $0, option: "--token-file", what: "token") } ?? token
             options.password = try mqttPasswordFile.map { try SecretFile.line(at: $0, option: "--mqtt-password-file", what: "password") }
             if let caFile = mqttCaFile {
-                guard access(caFile, R_OK) == 0 else {
-                    throw ConfigurationError("--mqtt-ca-file \"\(PrintableText.escaped(caFile))\": cannot read it (\(String(cString: strerror(errno)))); give the PEM file of the CA that signed the broker's certificate")
-                }
+                if let problem = CAFile.problem(with: caFile) { throw ConfigurationError("--mqtt-ca-file: \(problem)") }
                 options.caFile = caFile
             }
         } catch {

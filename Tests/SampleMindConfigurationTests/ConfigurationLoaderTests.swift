@@ -264,12 +264,13 @@ final class ConfigurationLoaderTests: XCTestCase {
     }
 
     func testLoad_whenTokenFileHoldsABadToken_refusesItWithoutPrintingIt() throws {
-        for (content, name) in [("zqx9\n", "short"), ("zqx9 kpw7\n", "spaced"), ("zqx9kpw7zq\nvvb3mmr8\n", "two lines"),
-                                ("\n", "empty")] {
+        let tooShort = "at least 8 characters without spaces", notOneLine = "must hold the token on one line"
+        for (content, name, phrase) in [("zqx9\n", "short", tooShort), ("zqx9 kpw7\n", "spaced", tooShort),
+                                        ("zqx9kpw7zq\nvvb3mmr8\n", "two lines", notOneLine), ("\n", "empty", notOneLine)] {
             let tokenPath = try write(bytes: Array(content.utf8), named: "token")
             let message = try failure(at: try write(""), overrides: ["server.token_file": .string(tokenPath)])
             XCTAssertTrue(message.contains("server.token_file"), "\(name): \(message)")
-            XCTAssertTrue(message.contains("at least 8 characters without spaces"), "\(name): \(message)")
+            XCTAssertTrue(message.contains(phrase), "\(name): \(message)")
             for word in content.split(whereSeparator: \.isWhitespace) {
                 XCTAssertFalse(message.contains(word), "\(name): the token is never printed: \(message)")
             }
