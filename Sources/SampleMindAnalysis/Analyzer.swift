@@ -21,10 +21,6 @@ public final class Analyzer {
     public let detectorInUse: Detector
     /// Why the network detector was asked for and does not run (for the log and results).
     public let detectorFallbackReason: String?
-    /// The network's activations for the latest hop (nil with the DSP detector).
-    public var networkActivations: (onset: Float, beat: Float, downbeat: Float)? {
-        network.map { ($0.onset, $0.beat, $0.downbeat) }
-    }
 
     /// Chroma (for key) is computed from a window four times longer, every `chromaInterval` hops.
     static let chromaWindowFactor = 4
@@ -33,7 +29,7 @@ public final class Analyzer {
     /// detects: measured on synthetic clicks (SampleMindAnalysisTests, OnsetDetectorTests).
     static let onsetTimeOffsetSeconds = 0.013
     /// The network's onset activation must reach this to count (chosen on the validation set).
-    static let networkOnsetThreshold: Float = 0.5
+    static let networkOnsetThreshold: Float = 0.65
 
     private let history: AudioHistory
     private let analysedChannels: Range<Int>
@@ -139,8 +135,7 @@ public final class Analyzer {
             onsetStrength = networkOnsets.process(network.onset)
         }
         if let onsetStrength {
-            let time = network == nil ? detectionTime(ofHop: hopIndex - 1) : centreTime(ofHop: hopIndex - 1)
-            events.append(.onset(timeSeconds: time, strength: onsetStrength))
+            events.append(.onset(timeSeconds: eventTime(ofHop: hopIndex - 1), strength: onsetStrength))
         }
         if let decoder, let network {
             decodeBeats(decoder, network)
@@ -219,12 +214,12 @@ public final class Analyzer {
         frame.tempoConfidence = heldBPM > 0 ? 1 : decoder.confidence
         frame.tempoLocked = heldBPM > 0
         if let beat {
-            events.append(.beat(timeSeconds: centreTime(ofHop: hopIndex), index: beat.index,
+            events.append(.beat(timeSeconds: eventTime(ofHop: hopIndex), index: beat.index,
                                 barPosition: beat.barPosition, tempoBPM: bpm))
         }
         frame.beatsPerBar = Int8(decoder.beatsPerBar)
         if let next = decoder.nextBeat() {
-            frame.nextBeatSeconds = centreTime(ofHop: hopIndex + next.framesAhead)
+            frame.nextBeatSeconds = eventTime(ofHop: hopIndex + next.framesAhead)
             frame.nextBeatIndex = next.index
             frame.nextBeatBarPosition = Int8(next.barPosition)
         } else {
@@ -232,11 +227,13 @@ public final class Analyzer {
         }
     }
 
-    /// The time at the centre of hop `hop`'s window: where the network places what it detects
-    /// (it was trained with labels on the frame whose centre is nearest the event).
+    /// The musical time of what the detector saw at hop `hop`: the centre of its window for the
+    /// network (trained with labels on the hop whose window centre is nearest the event), 13 ms
+    /// after it for the DSP onset function (``detectionTime(ofHop:)``).
     @inline(__always)
-    private func centreTime(ofHop hop: Int) -> Double {
-        max(0, (Double((hop + 1) * configuration.hopSize) - Double(configuration.windowSize) / 2) / configuration.sampleRate)
+    private func eventTime(ofHop hop: Int) -> Double {
+        guard network != nil else { return detectionTime(ofHop: hop) }
+        return max(0, (Double((hop + 1) * configuration.hopSize) - Double(configuration.windowSize) / 2) / configuration.sampleRate)
     }
 
     private func periodFrames(_ bpm: Float) -> Float { bpm > 0 ? Float(60 * configuration.frameRate) / bpm : 0 }
@@ -270,12 +267,12 @@ public final class Analyzer {
         let period = periodFrames(bpm)
         if let beat = beats.process(odf: periodic, lowFrequencyFlux: barStrength, periodFrames: period)
         {
-            events.append(.beat(timeSeconds: detectionTime(ofHop: hopIndex), index: beat.index,
+            events.append(.beat(timeSeconds: eventTime(ofHop: hopIndex), index: beat.index,
                                 barPosition: beat.barPosition, tempoBPM: bpm))
         }
         frame.beatsPerBar = Int8(beats.beatsPerBar)
         if let next = beats.nextBeat(periodFrames: period) {
-            frame.nextBeatSeconds = detectionTime(ofHop: hopIndex + next.framesAhead)
+            frame.nextBeatSeconds = eventTime(ofHop: hopIndex + next.framesAhead)
             frame.nextBeatIndex = next.index
             frame.nextBeatBarPosition = Int8(next.barPosition)
         } else {

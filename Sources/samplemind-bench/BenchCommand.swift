@@ -68,6 +68,8 @@ struct BenchCommand: ParsableCommand {
     var performerSeconds = 40.0
     @Option(help: "Seconds per round of the MQTT benchmark.")
     var mqttSeconds = 20.0
+    @Option(help: "The detector the performer benchmark's daemon runs: dsp or network.")
+    var detector = "dsp"
 
     func validate() throws {
         let durations = [("--speed-seconds", speedSeconds), ("--live-minutes", liveMinutes), ("--soak-hours", soakHours),
@@ -77,6 +79,7 @@ struct BenchCommand: ParsableCommand {
         for (option, value) in durations where !(value.isFinite && value >= 0) {
             throw ValidationError("\(option) must be a number of 0 or more, got \(value)")
         }
+        guard ["dsp", "network"].contains(detector) else { throw ValidationError("--detector is dsp or network, got \(detector)") }
     }
 
     func run() {
@@ -97,7 +100,7 @@ struct BenchCommand: ParsableCommand {
             case .performer:
                 OSCTimingBenchmark.run(seconds: performerSeconds)
                 print("")
-                MIDIClockBenchmark.run(firstSeconds: performerSeconds, secondSeconds: performerSeconds / 2)
+                MIDIClockBenchmark.run(firstSeconds: performerSeconds, secondSeconds: performerSeconds / 2, detector: detector)
             case .mqtt:
                 MQTTLoadBenchmark.run(roomCounts: [1, 2, 4], seconds: mqttSeconds)
                 print("")
