@@ -39,17 +39,22 @@ let package = Package(
             linkerSettings: [.linkedLibrary("pthread")]
         ),
         systemLibrary("CMosquitto", pkgConfig: "libmosquitto", apt: "libmosquitto-dev"),
+        // The inference layers' matrix-vector product with AVX2 and FMA (per-function target attributes).
+        .target(name: "CVectorKernels", path: "Sources/CVectorKernels", cSettings: [.unsafeFlags(["-O2"])]),
 
         // How every part of the daemon reports what happens: levels and the sink they are written to.
         .target(name: "SampleMindLog"),
         // Checked conversions and escaping for everything that comes from outside (messages, files, flags).
         .target(name: "SampleMindValidation"),
+        // Where the resource bundles installed beside the executable are (dashboard, weights).
+        .target(name: "SampleMindResources"),
         // Signal processing building blocks: FFT, windows, filter banks.
         .target(name: "SampleMindDSP", dependencies: ["CFFTW"], swiftSettings: realTimeSettings),
-        // The trained weights shipped with the program (a resource bundle beside the binary).
-        .target(name: "SampleMindModels", resources: [.copy("Weights")]),
+        // The trained weights shipped with the program (a resource bundle beside the binary) and how commands load them.
+        .target(name: "SampleMindModels", dependencies: ["SampleMindResources", "SampleMindAnalysis", "SampleMindInference"],
+                resources: [.copy("Weights")]),
         // Small causal networks run frame by frame on the analysis thread, loaded from a weight file.
-        .target(name: "SampleMindInference", dependencies: ["SampleMindValidation"], swiftSettings: realTimeSettings),
+        .target(name: "SampleMindInference", dependencies: ["SampleMindValidation", "CVectorKernels"], swiftSettings: realTimeSettings),
         // The causal, block-wise analyzer and its trackers. Never imports I/O, streaming or storage.
         .target(name: "SampleMindAnalysis", dependencies: ["SampleMindDSP", "SampleMindInference", "CEbur128"], swiftSettings: realTimeSettings),
         // Lock-free hand-over between threads: sample rings, queues, wake-ups, real-time threads.
@@ -75,7 +80,7 @@ let package = Package(
         .target(
             name: "SampleMindStreaming",
             dependencies: ["SampleMindOutputs", "SampleMindAnalysis", "SampleMindLog", "SampleMindProtocol", "SampleMindRealtime",
-                           "SampleMindValidation", "CWebSockets"],
+                           "SampleMindValidation", "SampleMindResources", "CWebSockets"],
             resources: [.copy("Dashboard")]
         ),
         // The configuration file, environment and command line, merged and checked.
@@ -142,7 +147,8 @@ let package = Package(
         .target(name: "SampleMindNetworkNamespace", path: "Tests/SampleMindNetworkNamespace"),
         .target(
             name: "SampleMindTestSupport",
-            dependencies: ["SampleMindNetworkNamespace", .product(name: "MallocInterposerSwift", package: "malloc-interposer")],
+            dependencies: ["SampleMindNetworkNamespace", "SampleMindInference",
+                           .product(name: "MallocInterposerSwift", package: "malloc-interposer")],
             path: "Tests/SampleMindTestSupport",
             exclude: ["validate-protocol-messages.py"]
         ),

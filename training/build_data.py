@@ -4,11 +4,14 @@ network input computed by SampleMind's own front-end (`samplemind features`).
 
     python build_data.py --out data            # the full set
     python build_data.py --out quick --quick   # a few minutes, to smoke-test the pipeline
+    python build_data.py --out test --splits test --test 150   # a held-out test set
 
-Writes OUT/{train,valid}/NNNNN.flac, NNNNN.labels.json, features/NNNNN.npy (+ .json), and
-OUT/manifest.json: every source file read and every file written, with its sha256, then runs
-the exclusion check (sources.py) on it. Validation uses a soundfont (OPL-3 FM) and drum kits that
-training never sees.
+Writes OUT/{train,valid,test}/NNNNN.flac, NNNNN.labels.json, features/NNNNN.npy (+ .json), and
+OUT/manifest.json: the settings, every source file read and every file written, with its sha256,
+then runs the exclusion check (sources.py) on it. Validation uses a soundfont (OPL-3 FM) and drum
+kits that training never sees; the test split uses the same held-out sources with pieces of its own,
+for figures that nothing (the onset threshold included) was tuned on. A stopped build resumes where
+it was when run again with the same settings, and refuses to mix in pieces made with others.
 """
 
 import argparse
@@ -17,22 +20,33 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import soundfile
 
 import compose
+import dataset
 import render
 import sources
 
-VERSION = 1
+VERSION = 2
+# A split's number is part of every piece's random key (seed, index, number), so no piece of one
+# split shares its generator with a piece of another, whatever --seed is. Half of the validation and
+# test pieces use `unseen_soundfont`, which training never hears.
 SPLITS = {
-    "train": {"soundfonts": ["TimGM6mb.sf2", "sf_GMbank.sf2"], "drum_soundfonts": ["Black_Pearl_4_LV2.sf2"],
+    "train": {"number": 0, "soundfonts": ["TimGM6mb.sf2", "sf_GMbank.sf2"], "unseen_soundfont": None,
+              "drum_soundfonts": ["Black_Pearl_4_LV2.sf2"],
               "kits": None, "excluded_kits": ["ForzeeStereo", "HardElectro1", "circAfrique v4"]},
-    "valid": {"soundfonts": ["OPL-3_FM_128M.sf2", "TimGM6mb.sf2", "sf_GMbank.sf2"],
-              "drum_soundfonts": ["Red_Zeppelin_4_LV2.sf2"],
+    "valid": {"number": 1, "soundfonts": ["OPL-3_FM_128M.sf2", "TimGM6mb.sf2", "sf_GMbank.sf2"],
+              "unseen_soundfont": "OPL-3_FM_128M.sf2", "drum_soundfonts": ["Red_Zeppelin_4_LV2.sf2"],
               "kits": ["ForzeeStereo", "HardElectro1", "circAfrique v4"], "excluded_kits": []},
 }
+SPLITS["test"] = {**SPLITS["valid"], "number": 2}  # validation's held-out sources, pieces of its own
+# What to change when a setting differs from the one the data set was made with.
+SETTINGS = {"version": "this build_data.py", "seed": "--seed", "seconds": "--seconds (--quick makes it 12)",
+            "samplemind_version": "the samplemind binary (--samplemind)",
+            "feature_version": "the samplemind binary (--samplemind)"}
 
 
 def kits_for(split):
@@ -42,16 +56,16 @@ def kits_for(split):
 
 
 def make_piece(job):
-    split, index, seed, seconds, out = job
-    rng = np.random.default_rng([seed, index, 0 if split == "train" else 1])
-    settings = SPLITS[split]
+    split, index, build, out = job
+    settings, seconds = SPLITS[split], build["seconds"]
+    rng = np.random.default_rng([build["seed"], index, settings["number"]])
     kits = kits_for(split)
     rate = 48000 if rng.random() < 0.2 else 44100
     kind = rng.choice(["band", "harmony", "drums"], p=[0.55, 0.30, 0.15])
     with_drums, with_harmony = kind in ("band", "drums"), kind in ("band", "harmony")
     soundfont = str(rng.choice(settings["soundfonts"]))
-    if split == "valid" and index % 2 == 0:
-        soundfont = "OPL-3_FM_128M.sf2"  # half the validation set: a soundfont training never saw
+    if settings["unseen_soundfont"] and index % 2 == 0:
+        soundfont = settings["unseen_soundfont"]
     use_kit = with_drums and rng.random() < 0.75
     kit = kits[int(rng.integers(len(kits)))] if use_kit else None
     drum_font = str(rng.choice(settings["drum_soundfonts"])) if with_drums and not use_kit else None
@@ -72,9 +86,10 @@ def make_piece(job):
     soundfile.write(path, audio, rate, subtype="PCM_16")
     labels = {k: piece[k] for k in ("meter", "key", "tonic", "minor", "beats", "positions", "downbeats", "onsets",
                                     "tempo", "styles", "seconds")}
-    labels.update({"version": VERSION, "split": split, "sample_rate": rate, "kind": str(kind), "soundfont": soundfont,
+    labels.update({"version": VERSION, "split": split, "sample_rate": rate, "kind": str(kind),
+                   "soundfont": soundfont if with_harmony else None,  # drums alone play no soundfont's instruments
                    "drum_kit": kit.name if kit else None, "drum_soundfont": drum_font, "programs": programs,
-                   "augmentation": augmentation})
+                   "augmentation": augmentation, "build": build})
     with open(os.path.join(out, split, f"{name}.labels.json"), "w") as file:
         json.dump(labels, file)
     used = [os.path.join(render.SOUNDFONTS, soundfont)] if with_harmony else []
@@ -88,8 +103,9 @@ def make_piece(job):
 def make_noise(job):
     """A piece with no music: stationary noise (white, pink, brown or band-limited), perhaps with
     mains hum and a slow swell, so the network learns that noise is neither onset nor beat."""
-    split, index, seed, seconds, out = job
-    rng = np.random.default_rng([seed, index, 0 if split == "train" else 1, 2])
+    split, index, build, out = job
+    seconds = build["seconds"]
+    rng = np.random.default_rng([build["seed"], index, SPLITS[split]["number"], 2])
     rate = 48000 if rng.random() < 0.2 else 44100
     length = int(seconds * rate)
     colour = str(rng.choice(["white", "pink", "brown", "band"]))
@@ -122,7 +138,7 @@ def make_noise(job):
     labels = {"version": VERSION, "split": split, "sample_rate": rate, "kind": "noise", "noise": colour, "meter": None,
               "key": None, "beats": [], "positions": [], "downbeats": [], "onsets": [], "seconds": seconds,
               "tempo": {"kind": "none", "start_bpm": None, "end_bpm": None, "change_at_s": None},
-              "soundfont": None, "drum_kit": None, "drum_soundfont": None, "augmentation": augmentation}
+              "soundfont": None, "drum_kit": None, "drum_soundfont": None, "augmentation": augmentation, "build": build}
     with open(os.path.join(out, split, f"{name}.labels.json"), "w") as file:
         json.dump(labels, file)
     return path, []
@@ -139,6 +155,46 @@ def samplemind_binary(explicit):
     sys.exit("no samplemind binary: build it first (swift build -c release) or give --samplemind PATH")
 
 
+def feature_version(binary):
+    """The feature version `samplemind features` writes, read from its description of a second of silence."""
+    with tempfile.TemporaryDirectory() as scratch:
+        probe = os.path.join(scratch, "probe.wav")
+        soundfile.write(probe, np.zeros((44100, 2), np.float32), 44100)
+        subprocess.run([binary, "features", "--output", scratch, probe], check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(scratch, "probe.json")) as file:
+            return json.load(file)["feature_version"]
+
+
+def build_settings(args, binary):
+    """What the pieces depend on besides their index: recorded in every label file and the manifest."""
+    version = subprocess.run([binary, "--version"], check=True, capture_output=True, text=True).stdout.strip()
+    return {"version": VERSION, "seed": args.seed, "seconds": float(args.seconds), "samplemind_version": version,
+            "feature_version": feature_version(binary)}
+
+
+def check_resume(out, build):
+    """Exits when OUT already holds pieces made with other settings: resuming would mix them."""
+    for split in SPLITS:
+        directory = os.path.join(out, split)
+        names = sorted(f for f in os.listdir(directory) if f.endswith(".labels.json")) if os.path.isdir(directory) else []
+        for name in names:
+            with open(os.path.join(directory, name)) as file:
+                recorded = json.load(file).get("build")
+            if recorded is None:
+                sys.exit(f"{os.path.join(directory, name)}: made by an older build_data.py that did not record its "
+                         f"settings, so resuming could mix settings; build into a new --out directory")
+            for key, wanted in build.items():
+                if recorded.get(key) != wanted:
+                    sys.exit(f"{out}: refused to resume: its pieces were made with {key} {recorded.get(key)!r}, this run "
+                             f"has {wanted!r} ({SETTINGS[key]}). Build into a new --out directory, or resume with the "
+                             f"settings the data set was made with.")
+
+
+def noise_pieces(count, percent):
+    """How many noise-only pieces go with `count` pieces of music: `percent` of them, at least one."""
+    return max(1, count * percent // 100) if count > 0 and percent > 0 else 0
+
+
 def _run(job):
     function, arguments = job
     return function(arguments)
@@ -149,24 +205,30 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--train", type=int, default=1200, help="training pieces")
     parser.add_argument("--valid", type=int, default=150, help="validation pieces")
+    parser.add_argument("--test", type=int, default=150, help="test pieces (with --splits test)")
+    parser.add_argument("--splits", nargs="+", choices=list(SPLITS), default=["train", "valid"],
+                        help="the splits to build (default: train valid)")
     parser.add_argument("--noise", type=int, default=10, help="noise-only pieces, as a percentage of each split")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--seed", type=int, default=20261205)
-    parser.add_argument("--quick", action="store_true", help="24 + 8 pieces of 12 s")
+    parser.add_argument("--quick", action="store_true", help="24 + 8 (+ 8 test) pieces of 12 s")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--samplemind", help="the samplemind binary that computes the features")
     parser.add_argument("--corpus", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "corpus"))
     args = parser.parse_args()
     if args.quick:
-        args.train, args.valid, args.seconds = 24, 8, 12
+        args.train, args.valid, args.test, args.seconds = 24, 8, 8, 12
+    args.out = os.path.abspath(args.out)  # the manifest names files by absolute path
     binary = samplemind_binary(args.samplemind)
-    for split in SPLITS:
+    build = build_settings(args, binary)
+    check_resume(args.out, build)
+    for split in args.splits:
         os.makedirs(os.path.join(args.out, split, "features"), exist_ok=True)
-    counts = (("train", args.train), ("valid", args.valid))
-    jobs = [(make_piece, (split, i, args.seed, args.seconds, args.out)) for split, count in counts for i in range(count)
+    counts = [(split, getattr(args, split)) for split in args.splits]
+    jobs = [(make_piece, (split, i, build, args.out)) for split, count in counts for i in range(count)
             if not os.path.exists(os.path.join(args.out, split, f"{i:05d}.labels.json"))]
-    jobs += [(make_noise, (split, i, args.seed, args.seconds, args.out))
-             for split, count in counts for i in range(max(1, count * args.noise // 100) if args.noise > 0 else 0)
+    jobs += [(make_noise, (split, i, build, args.out))
+             for split, count in counts for i in range(noise_pieces(count, args.noise))
              if not os.path.exists(os.path.join(args.out, split, f"noise-{i:05d}.labels.json"))]
     sources_used = set()
     with multiprocessing.Pool(args.jobs) as pool:
@@ -175,14 +237,14 @@ def main():
             if n % 50 == 0 or n == len(jobs):
                 print(f"rendered {n}/{len(jobs)}", flush=True)
     # Sources of pieces rendered by an earlier, interrupted run are re-derived from their labels.
-    outputs = []
-    for split in SPLITS:
+    outputs, pieces = [], 0
+    for split in [s for s in SPLITS if os.path.isdir(os.path.join(args.out, s))]:
         directory = os.path.join(args.out, split)
         audio = sorted(f for f in os.listdir(directory) if f.endswith(".flac"))
         for name in audio:
             with open(os.path.join(directory, name.replace(".flac", ".labels.json"))) as file:
                 labels = json.load(file)
-            if labels.get("soundfont") and labels["kind"] not in ("drums", "noise"):
+            if labels.get("soundfont"):
                 sources_used.add(os.path.join(render.SOUNDFONTS, labels["soundfont"]))
             if labels.get("drum_soundfont"):
                 sources_used.add(os.path.join(render.SOUNDFONTS, labels["drum_soundfont"]))
@@ -193,16 +255,18 @@ def main():
         for start in range(0, len(missing), 64):
             subprocess.run([binary, "features", "--output", os.path.join(directory, "features")] + missing[start:start + 64],
                            check=True)
-        outputs += [os.path.join(directory, a) for a in audio]
+        outputs += [path for a in audio for path in
+                    [os.path.join(directory, a)] + dataset.piece_files(directory, a[:-len(".flac")])]
+        pieces += len(audio)
     manifest = {
-        "version": VERSION, "seed": args.seed, "seconds": args.seconds, "samplemind": binary,
+        **build, "samplemind": binary,
         "sources": [{"path": p, "resolved_path": os.path.realpath(p), "sha256": sources.sha256(p)} for p in sorted(sources_used)],
         "outputs": [{"path": p, "sha256": sources.sha256(p)} for p in outputs],
     }
     with open(os.path.join(args.out, "manifest.json"), "w") as file:
         json.dump(manifest, file, indent=1)
     sources.check_manifest(os.path.join(args.out, "manifest.json"), args.corpus)
-    print(f"{args.out}: {len(outputs)} pieces, {len(manifest['sources'])} source files, manifest clean")
+    print(f"{args.out}: {pieces} pieces, {len(manifest['sources'])} source files, manifest clean")
 
 
 if __name__ == "__main__":

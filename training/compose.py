@@ -89,12 +89,10 @@ class Composer:
         return t + self.rng.normal(0, self.spread) if self.spread > 0 else t
 
     def chord_at(self, bar, half):
-        n = len(self.progression)
-        slot = (bar * self.chords_per_bar + half) % (n * 1)
         # Phrases of four chords; the last bar of the piece returns to the tonic (a final cadence).
         if bar == len(self.bars) - 1:
             return 0
-        return self.progression[slot]
+        return self.progression[(bar * self.chords_per_bar + half) % len(self.progression)]
 
     def harmony(self, low_octave):
         """(start, duration, pitch, velocity) for a chord part in one of several rhythms."""
@@ -114,7 +112,7 @@ class Composer:
                 elif style == "beats" or (style == "oompah" and position != 1):
                     notes += [(self.at(b), period * 0.8, p, accent - 6) for p in pitches]
                 elif style == "arpeggio":
-                    for k, p in enumerate(pitches[:2] if self.meter == 3 else pitches[:2]):
+                    for k in range(2):  # two notes a beat, walking up the chord
                         notes.append((self.at(b + k / 2), period * 0.5, pitches[(b * 2 + k) % 3], accent - 10))
                 elif style == "offbeat":
                     notes += [(self.at(b + 0.5), period * 0.4, p, 78) for p in pitches]

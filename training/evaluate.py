@@ -4,10 +4,15 @@ tempo Accuracy 1/2, and the re-lock time after tempo steps. The corpus is scored
 ../shared/eval/score.py instead (scripts/bench accuracy).
 
     python evaluate.py --data data --samplemind ../.build/release/samplemind -- --detector network
+    python evaluate.py --data test --split test --samplemind ../.build/release/samplemind -- --detector network
+
+The onset threshold is tuned on the validation set; the test split (build_data.py --splits test)
+gives figures nothing was tuned on.
 """
 
 import argparse
 import json
+import math
 import os
 import subprocess
 import tempfile
@@ -17,18 +22,31 @@ import mir_eval
 import numpy as np
 
 
+UNSEEN_SOUNDFONT = "OPL-3_FM_128M.sf2"  # validation's and test's soundfont that training never hears
+
+
 def relock_seconds(labels, beats, tolerance=0.07):
-    """After a tempo step: from the step, how long until every reported beat lies on the new grid."""
+    """After a tempo step: from the step, how long until every reported beat lies on the new grid.
+    None without a step; infinity when the tracker never re-locked within the piece (fewer than
+    four beats after the step, or the last of them off the grid)."""
     change = labels["tempo"].get("change_at_s")
+    if change is None:
+        return None
     truth = np.array(labels["beats"])
     after = [b for b in beats if b >= change]
-    if change is None or len(after) < 4:
-        return None
+    if len(after) < 4:
+        return math.inf
     on_grid = [np.min(np.abs(truth - b)) <= tolerance for b in after]
     for k in range(len(after)):
         if all(on_grid[k:]):
             return after[k] - change
-    return float(labels["seconds"] - change)
+    return math.inf
+
+
+def soundfont_group(soundfont):
+    if soundfont is None:
+        return "drums only"  # no melodic part, so no soundfont was played
+    return "unseen soundfont" if soundfont == UNSEEN_SOUNDFONT else "seen soundfont"
 
 
 def score(labels, result):
@@ -55,7 +73,8 @@ def score(labels, result):
         scores["tempo_acc1"] = scores["tempo_acc2"] = 0.0
     if labels["tempo"]["kind"] == "step":
         relock = relock_seconds(labels, result["beats"])
-        if relock is not None:
+        scores["relocked"] = float(math.isfinite(relock))
+        if math.isfinite(relock):
             scores["relock_s"] = relock
     return scores
 
@@ -64,10 +83,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", required=True)
     parser.add_argument("--samplemind", required=True)
+    parser.add_argument("--split", default="valid", help="the split to score: valid (default) or test")
     parser.add_argument("--json", help="write the per-piece and pooled scores here")
     parser.add_argument("analyze_options", nargs="*", help="options for samplemind analyze, after --")
     args = parser.parse_args()
-    directory = os.path.join(args.data, "valid")
+    directory = os.path.join(args.data, args.split)
     names = sorted(f[:-5] for f in os.listdir(directory) if f.endswith(".flac"))
     with tempfile.TemporaryDirectory() as out:
         for start in range(0, len(names), 50):
@@ -79,13 +99,13 @@ def main():
                 labels = json.load(file)
             with open(os.path.join(out, f"{name}.json")) as file:
                 result = json.load(file)
-            pieces[name] = {"scores": score(labels, result), "meter": labels["meter"], "soundfont": labels["soundfont"] or "none",
+            pieces[name] = {"scores": score(labels, result), "meter": labels["meter"], "soundfont": labels["soundfont"],
                             "kind": labels["kind"], "tempo": labels["tempo"]["kind"]}
     groups = defaultdict(list)
     for piece in pieces.values():
         music = piece["kind"] != "noise"
         for group in (["all", f"meter {piece['meter']}", f"tempo {piece['tempo']}", f"kind {piece['kind']}",
-                       "unseen soundfont" if piece["soundfont"] == "OPL-3_FM_128M.sf2" else "seen soundfont"]
+                       soundfont_group(piece["soundfont"])]
                       if music else ["kind noise"]):
             groups[group].append(piece["scores"])
     table = {}
@@ -95,10 +115,12 @@ def main():
         table[group]["pieces"] = len(members)
         if group == "all":
             relocks = [m["relock_s"] for m in members if "relock_s" in m]
+            table[group]["relock_steps"] = sum(1 for m in members if "relocked" in m)
+            table[group]["relock_never"] = sum(1 for m in members if m.get("relocked") == 0.0)
             if relocks:
                 table[group]["relock_s_median"] = float(np.median(relocks))
     columns = ["pieces", "onset_f", "beat_f", "downbeat_f", "meter_right", "tempo_acc1", "tempo_acc2", "relock_s",
-               "noise_onsets_per_min", "noise_beats_per_min", "noise_with_tempo"]
+               "relocked", "noise_onsets_per_min", "noise_beats_per_min", "noise_with_tempo"]
     print("| group | " + " | ".join(columns) + " |")
     print("|---" * (len(columns) + 1) + "|")
     for group, row in table.items():
@@ -106,8 +128,12 @@ def main():
                  (f"{row[c]:.1f}" if c in ("relock_s", "noise_onsets_per_min", "noise_beats_per_min")
                   else f"{100 * row[c]:.1f}")) for c in columns]
         print(f"| {group} | " + " | ".join(cells) + " |")
-    if "relock_s_median" in table.get("all", {}):
-        print(f"re-lock after tempo steps: median {table['all']['relock_s_median']:.1f} s")
+    overall = table.get("all", {})
+    if overall.get("relock_steps"):
+        relocked = overall["relock_steps"] - overall["relock_never"]
+        median = f"median {overall['relock_s_median']:.1f} s over {relocked} steps" if relocked else "no step re-locked"
+        print(f"re-lock after tempo steps: {median}, {overall['relock_never']} of {overall['relock_steps']} "
+              f"never re-locked within the piece")
     if args.json:
         with open(args.json, "w") as file:
             json.dump({"groups": table, "pieces": pieces}, file, indent=1)

@@ -30,14 +30,13 @@ def _track(events):
 
 
 def write(path, parts):
-    """parts: list of dicts with channel, program, bank (optional), volume (0–127, optional) and
-    notes [(start_s, duration_s, pitch, velocity)]."""
+    """parts: list of dicts with channel, program, volume (0–127, optional) and notes
+    [(start_s, duration_s, pitch, velocity)]. No bank select: every program is read from bank 0
+    (FluidSynth reads channel 10, index 9, from its percussion bank 128)."""
     tracks = [_track([(0, b"\xff\x51\x03" + (500000).to_bytes(3, "big"))])]
     for part in parts:
         channel = part["channel"]
         events = []
-        if "bank" in part:
-            events.append((0, bytes([0xB0 | channel, 0, part["bank"]])))
         events.append((0, bytes([0xC0 | channel, part.get("program", 0)])))
         events.append((0, bytes([0xB0 | channel, 7, part.get("volume", 100)])))
         for start, duration, pitch, velocity in part["notes"]:

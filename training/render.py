@@ -27,8 +27,11 @@ ROLE_PATTERNS = [
     ("crash", r"crash|china|splash|cymbal"),
     ("tom", r"tom|bongo|conga|djembe\d tone|woodblock"),
 ]
-# General MIDI drum notes for the AVL soundfonts (bank 128).
+# General MIDI drum notes for the AVL soundfonts.
 GM_DRUM_NOTES = {"kick": 36, "snare": 38, "hat": 42, "open_hat": 46, "ride": 51, "crash": 49, "tom": 45}
+# The AVL soundfonts hold one kit as bank 0, program 0; FluidSynth would look for it in bank 128 on
+# the General MIDI drum channel (index 9) and play nothing, so their drums go on channel 0.
+AVL_DRUM_CHANNEL = 0
 
 
 def _namespace_free(tag):
@@ -131,7 +134,7 @@ def render_parts(piece, soundfont, programs, rate, length, rng, drum_soundfont=N
         if parts:
             jobs.append((parts, soundfont))
         if drum_soundfont is not None and piece["drum_hits"]:
-            drums = [{"channel": 9, "program": 0, "bank": 128, "volume": 110,
+            drums = [{"channel": AVL_DRUM_CHANNEL, "program": 0, "volume": 110,
                       "notes": [(t, 0.2, GM_DRUM_NOTES[role], v) for t, role, v in piece["drum_hits"] if role in GM_DRUM_NOTES]}]
             jobs.append((drums, drum_soundfont))
         for n, (job_parts, font) in enumerate(jobs):

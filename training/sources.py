@@ -5,7 +5,8 @@ writes in a manifest with its sha256. `check_manifest` refuses a manifest that n
 accuracy issue excludes: the evaluation corpus, the FluidR3 soundfonts and MuseScore General
 (derived from FluidR3; the corpus's rendered group was made with FluidR3), and the music21 scores
 listed below. It compares resolved paths (so a symlink such as default-GM.sf2 → FluidR3_GM.sf2 is
-caught) and contents (so a renamed copy of an excluded soundfont or of a corpus file is caught).
+caught) and contents (so a renamed copy of an excluded soundfont or of a corpus file is caught), and
+accepts a soundfont only when its sha256 is one pinned in ALLOWED_SOUNDFONTS (a name proves nothing).
 
 Standard library only: the test suite runs this check with the system's python3.
 """
@@ -16,16 +17,27 @@ import os
 import sys
 
 # Soundfonts whose names or packages mark them as FluidR3 or derived from it.
-EXCLUDED_SOUNDFONT_MARKERS = ("fluidr3", "fluid-soundfont", "fluidr3mono", "musescore_general",
-                              "musescore-general", "musescoregeneral")
-# Installed copies of excluded soundfonts whose contents are compared (any name).
+# ("fluidr3" also covers FluidR3Mono.)
+EXCLUDED_SOUNDFONT_MARKERS = ("fluidr3", "fluid-soundfont", "musescore_general", "musescore-general",
+                              "musescoregeneral")
+# Directories searched, subdirectories included, for installed copies of excluded soundfonts, whose
+# contents are then refused under any name.
 EXCLUDED_SOUNDFONT_DIRECTORIES = ("/usr/share/sounds/sf2", "/usr/share/sounds/sf3", "/usr/share/soundfonts",
-                                  "/usr/share/mscore-3.0/sound", "/usr/share/musescore/sound")
+                                  "/usr/share/mscore-3.0/sound", "/usr/share/musescore/sound",
+                                  "/usr/share/hydrogen/data/drumkits", "/usr/lib/lv2")
 # music21 corpus paths (relative to music21/corpus) that must never be used.
 EXCLUDED_MUSIC21_PREFIXES = ("bach/", "joplin/maple_leaf_rag", "schubert/lindenbaum", "mozart/k155/")
 EXCLUDED_MUSIC21_SUBSTRINGS = ("chorale",)
-ALLOWED_SOUNDFONTS = ("TimGM6mb.sf2", "sf_GMbank.sf2", "OPL-3_FM_128M.sf2",
-                      "Black_Pearl_4_LV2.sf2", "Red_Zeppelin_4_LV2.sf2")
+# The only soundfonts the data may be rendered with: path as installed by its Debian package → sha256.
+# A soundfont of any other contents is refused, whatever its name. To allow a new one, check its
+# licence and that it is not derived from FluidR3, then add its path and `sha256sum` here.
+ALLOWED_SOUNDFONTS = {
+    "/usr/share/sounds/sf2/TimGM6mb.sf2": "c5378b62028c920cb11e4803327983fee2f2cdff5dc89c708e39da417e51c854",  # timgm6mb-soundfont
+    "/usr/share/sounds/sf2/sf_GMbank.sf2": "9f39fc53bd3a1a69f13cb486838944eded358b3b6e8afbd6c1c2c33675b2034b",  # csound-soundfont
+    "/usr/share/sounds/sf2/OPL-3_FM_128M.sf2": "39bff96eee3dcfbce9665e3968701b894ca2136c7d0bd580281b2bbf59e80392",  # opl3-soundfont
+    "/usr/share/sounds/sf2/Black_Pearl_4_LV2.sf2": "3bc27deb1b9d6a919c7cfc4ba5fc5c077ac7899fc21becbbb234749ffc523d13",  # avldrums.lv2-soundfont
+    "/usr/share/sounds/sf2/Red_Zeppelin_4_LV2.sf2": "e8710b899ece8f83b109d0e2f6a89b007b864c8c088ca3ad3cd6e47bd8e629cc",  # avldrums.lv2-soundfont
+}
 
 
 def sha256(path, chunk=1 << 20):
@@ -54,12 +66,11 @@ def excluded_digests(corpus_directory):
     them as FluidR3-derived, and every file of the evaluation corpus."""
     digests = {}
     for directory in EXCLUDED_SOUNDFONT_DIRECTORIES:
-        if not os.path.isdir(directory):
-            continue
-        for name in sorted(os.listdir(directory)):
-            path = os.path.join(directory, name)
-            if os.path.isfile(path) and _is_excluded_soundfont_name(os.path.realpath(path)):
-                digests[sha256(path)] = f"the excluded soundfont {os.path.realpath(path)}"
+        for root, _, files in os.walk(directory):
+            for name in sorted(files):
+                path = os.path.join(root, name)
+                if os.path.isfile(path) and _is_excluded_soundfont_name(os.path.realpath(path)):
+                    digests[sha256(path)] = f"the excluded soundfont {os.path.realpath(path)}"
     if corpus_directory and os.path.isdir(corpus_directory):
         for root, _, files in os.walk(corpus_directory):
             for name in sorted(files):
@@ -91,8 +102,11 @@ def problems(manifest, corpus_directory, digests=None):
                 found.append(f"{path}: a file of the evaluation corpus")
         if digest in digests:
             found.append(f"{path}: its contents are those of {digests[digest]}")
-        if path.lower().endswith((".sf2", ".sf3")) and os.path.basename(resolved) not in ALLOWED_SOUNDFONTS:
-            found.append(f"{path}: a soundfont not on the allowed list ({', '.join(ALLOWED_SOUNDFONTS)})")
+        if path.lower().endswith((".sf2", ".sf3")) and digest not in ALLOWED_SOUNDFONTS.values():
+            found.append(f"{path}: a soundfont not on the allowed list (sha256 {digest or 'missing'} is none of those "
+                         f"pinned in training/sources.py ALLOWED_SOUNDFONTS); render with one of "
+                         f"{', '.join(sorted(os.path.basename(p) for p in ALLOWED_SOUNDFONTS))} as installed, or pin a "
+                         f"new soundfont there once its licence and origin are checked")
     return sorted(set(found))
 
 

@@ -6,6 +6,8 @@ best epoch (by validation loss) as a SampleMind model file.
     python train.py --data quick --out runs/quick --quick        # minutes: smoke-tests everything
 
 The data's manifest is checked first (sources.py): a manifest naming excluded material stops it.
+Then only the files the manifest lists as written are read, each with the sha256 listed there: a
+file it does not list, or one changed since, stops it too.
 """
 
 import argparse
@@ -170,7 +172,8 @@ def main():
     sources.check_manifest(os.path.join(args.data, "manifest.json"), args.corpus)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    train, valid = dataset.load(os.path.join(args.data, "train")), dataset.load(os.path.join(args.data, "valid"))
+    outputs = dataset.manifest_outputs(args.data)
+    train, valid = (dataset.load(os.path.join(args.data, split), outputs) for split in ("train", "valid"))
     print(f"{len(train)} training pieces ({sum(len(p.features) for p in train) / 6000:.0f} min), "
           f"{len(valid)} validation pieces", flush=True)
     stacked = np.concatenate([p.features for p in train])

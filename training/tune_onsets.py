@@ -3,12 +3,19 @@ trained network over every validation piece and picks peaks exactly as Activatio
 does online (at least the threshold, the largest of the last three hops, not smaller than the
 next hop, three hops after the previous peak), for a range of thresholds.
 
+Music and noise pieces are scored apart: onset F over the pieces with music, false onsets per
+minute over the noise-only ones (which have no onset to find). The rule: the best threshold is the
+one with the highest music onset F among those whose noise false onsets per minute are no more
+than at the threshold shipped now (Analyzer.networkOnsetThreshold, or --current), so a new
+threshold never makes noise worse.
+
     python tune_onsets.py --data data --run runs/main
 """
 
 import argparse
 import json
 import os
+import re
 
 import mir_eval
 import numpy as np
@@ -34,11 +41,40 @@ def online_peaks(activation, threshold, pre_max=3, combine=3):
     return peaks
 
 
+def shipped_threshold():
+    """Analyzer.networkOnsetThreshold as the Swift source sets it, or None."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Sources", "SampleMindAnalysis", "Analyzer.swift")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as file:
+        found = re.search(r"networkOnsetThreshold: Float = ([0-9.]+)", file.read())
+    return float(found.group(1)) if found else None
+
+
+def score(pieces, activations, threshold):
+    """Mean onset F over the music pieces, and false onsets per minute over the noise pieces."""
+    music, noise_onsets, noise_minutes = [], 0, 0.0
+    for piece, activation in zip(pieces, activations):
+        found = np.array([piece.frame_time(i) for i in online_peaks(activation, threshold)])
+        if piece.labels["kind"] == "noise":
+            noise_onsets += len(found)
+            noise_minutes += len(activation) / piece.description["frame_rate"] / 60
+            continue
+        truth = np.array(piece.labels["onsets"])
+        music.append(mir_eval.onset.f_measure(truth, found, window=0.05)[0] if len(found) and len(truth) else 0.0)
+    return float(np.mean(music)), (noise_onsets / noise_minutes if noise_minutes else 0.0)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", required=True)
     parser.add_argument("--run", required=True)
+    parser.add_argument("--current", type=float, default=shipped_threshold(),
+                        help="the threshold shipped now, whose noise false onsets the choice may not exceed "
+                             "(default: Analyzer.networkOnsetThreshold from the Swift source)")
     args = parser.parse_args()
+    if args.current is None:
+        parser.error("the shipped threshold was not found in Sources/SampleMindAnalysis/Analyzer.swift; give --current")
     with open(os.path.join(args.run, "checkpoint.pt"), "rb") as file:
         arguments = torch.load(file, weights_only=False)["arguments"]
     valid = dataset.load(os.path.join(args.data, "valid"))
@@ -49,19 +85,23 @@ def main():
     with torch.no_grad():
         for piece in valid:
             activations.append(torch.sigmoid(model(torch.from_numpy(piece.features[None])))[0, :, 0].numpy())
+    noise = sum(p.labels["kind"] == "noise" for p in valid)
     results = {}
-    for threshold in np.arange(0.2, 0.81, 0.05):
-        scores = []
-        for piece, activation in zip(valid, activations):
-            found = np.array([piece.frame_time(i) for i in online_peaks(activation, threshold)])
-            truth = np.array(piece.labels["onsets"])
-            scores.append(mir_eval.onset.f_measure(truth, found, window=0.05)[0] if len(found) and len(truth) else 0.0)
-        results[round(float(threshold), 2)] = float(np.mean(scores))
-        print(f"threshold {threshold:.2f}: onset F {100 * results[round(float(threshold), 2)]:.1f}", flush=True)
-    best = max(results, key=results.get)
-    print(f"best threshold {best} (onset F {100 * results[best]:.1f} on {len(valid)} validation pieces)")
+    for threshold in sorted({round(float(t), 2) for t in np.arange(0.2, 0.81, 0.05)} | {round(args.current, 2)}):
+        music_f, noise_rate = score(valid, activations, threshold)
+        results[threshold] = {"music_onset_f": music_f, "noise_onsets_per_min": noise_rate}
+        print(f"threshold {threshold:.2f}: onset F {100 * music_f:.1f} on music, {noise_rate:.2f} false onsets per "
+              f"minute on noise", flush=True)
+    ceiling = results[round(args.current, 2)]["noise_onsets_per_min"]
+    allowed = [t for t, r in results.items() if r["noise_onsets_per_min"] <= ceiling]
+    best = max(allowed, key=lambda t: results[t]["music_onset_f"])
+    print(f"best threshold {best}: onset F {100 * results[best]['music_onset_f']:.1f} on {len(valid) - noise} validation "
+          f"pieces with music, {results[best]['noise_onsets_per_min']:.2f} false onsets per minute on {noise} noise pieces "
+          f"(at most the {ceiling:.2f} of the shipped {args.current})")
     with open(os.path.join(args.run, "onset_threshold.json"), "w") as file:
-        json.dump({"thresholds": results, "best": best}, file, indent=1)
+        json.dump({"thresholds": results, "best": best, "shipped": args.current,
+                   "rule": "highest music onset F with noise false onsets per minute at most the shipped threshold's"},
+                  file, indent=1)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,11 @@
 /// Online peaks of an activation function (a network's onset output, 0…1): a value is a peak
 /// when it reaches `threshold`, is the largest of the last `preMax` hops, is not smaller than the
-/// next hop's (one hop of look-ahead) and comes at least `combine` hops after the previous peak.
+/// next hop's (one hop of look-ahead) and comes more than `combine` hops after the previous peak.
 struct ActivationPeakPicker {
+    /// The most hops `preMaxFrames` may look back (the history holds two more: the candidate and
+    /// the newest value).
+    static let maximumPreMaxFrames = 6
+
     let threshold: Float
     let preMaxFrames: Int
     let combineFrames: Int
@@ -10,9 +14,20 @@ struct ActivationPeakPicker {
     private var count = 0
     private var framesSincePeak = Int.max / 2
 
-    init(threshold: Float, preMaxFrames: Int, combineFrames: Int) {
+    /// Throws for a threshold outside 0 < t ≤ 1, a look-back outside 1…6 or a negative combine width.
+    init(threshold: Float, preMaxFrames: Int, combineFrames: Int) throws(AnalysisError) {
+        guard threshold > 0, threshold <= 1 else {
+            throw .invalidConfiguration("an activation peak threshold must be above 0 and at most 1, not \(threshold)")
+        }
+        guard (1...Self.maximumPreMaxFrames).contains(preMaxFrames) else {
+            throw .invalidConfiguration(
+                "an activation peak looks back 1 to \(Self.maximumPreMaxFrames) hops, not \(preMaxFrames)")
+        }
+        guard combineFrames >= 0 else {
+            throw .invalidConfiguration("activation peaks cannot be combined over \(combineFrames) hops")
+        }
         self.threshold = threshold
-        self.preMaxFrames = min(max(1, preMaxFrames), 6)
+        self.preMaxFrames = preMaxFrames
         self.combineFrames = combineFrames
     }
 

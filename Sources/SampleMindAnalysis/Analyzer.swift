@@ -30,6 +30,8 @@ public final class Analyzer {
     static let onsetTimeOffsetSeconds = 0.013
     /// The network's onset activation must reach this to count (chosen on the validation set).
     static let networkOnsetThreshold: Float = 0.65
+    /// The meters the bar-pointer decoder tracks; another configured count is set as a stage meter.
+    static let decodedMeters = [3, 4]
 
     private let history: AudioHistory
     private let analysedChannels: Range<Int>
@@ -42,8 +44,7 @@ public final class Analyzer {
     private let onsets: OnsetDetector
     private let network: NetworkDetector?
     private let decoder: BarPointerDecoder?
-    private var networkOnsets = ActivationPeakPicker(
-        threshold: Analyzer.networkOnsetThreshold, preMaxFrames: 3, combineFrames: 3)
+    private var networkOnsets: ActivationPeakPicker
     private let tempo: TempoTracker
     private let beats: BeatTracker
     private let chroma: ChromaExtractor
@@ -82,13 +83,14 @@ public final class Analyzer {
         let input = configuration.computesNetworkInput || runsNetwork
             ? try NetworkInput(fftSize: window, sampleRate: rate) : nil
         networkInput = input
-        if runsNetwork, let file = configuration.network, let input {
-            network = try NetworkDetector(file: file, inputSize: input.count)
+        networkOnsets = try ActivationPeakPicker(threshold: Self.networkOnsetThreshold, preMaxFrames: 3, combineFrames: 3)
+        if runsNetwork, let file = configuration.network {
+            network = try NetworkDetector(file: file)
         } else {
             network = nil
         }
         if runsNetwork, configuration.beatDecoder == .barPointer {
-            let meters = [3, 4]
+            let meters = Self.decodedMeters
             decoder = try BarPointerDecoder(
                 frameRate: configuration.frameRate, meters: meters,
                 preferredBeatsPerBar: meters.contains(configuration.beatsPerBar) ? configuration.beatsPerBar : 4)
@@ -198,7 +200,7 @@ public final class Analyzer {
             beats.reset()
             beats.setMeter(configuration.beatsPerBar)
             decoder?.reset()
-            if let decoder, !(3...4).contains(configuration.beatsPerBar) { decoder.setMeter(configuration.beatsPerBar) }
+            if let decoder, !Self.decodedMeters.contains(configuration.beatsPerBar) { decoder.setMeter(configuration.beatsPerBar) }
         }
         return true
     }
@@ -227,13 +229,13 @@ public final class Analyzer {
         }
     }
 
-    /// The musical time of what the detector saw at hop `hop`: the centre of its window for the
-    /// network (trained with labels on the hop whose window centre is nearest the event), 13 ms
-    /// after it for the DSP onset function (``detectionTime(ofHop:)``).
+    /// The musical time of what the detector saw at hop `hop`: the centre of its window, plus
+    /// ``onsetTimeOffsetSeconds`` for the DSP onset function; the network was trained with labels
+    /// on the hop whose window centre is nearest the event, so its events sit on the centre.
     @inline(__always)
     private func eventTime(ofHop hop: Int) -> Double {
-        guard network != nil else { return detectionTime(ofHop: hop) }
-        return max(0, (Double((hop + 1) * configuration.hopSize) - Double(configuration.windowSize) / 2) / configuration.sampleRate)
+        let windowCentre = Double((hop + 1) * configuration.hopSize) - Double(configuration.windowSize) / 2
+        return max(0, windowCentre / configuration.sampleRate + (network == nil ? Self.onsetTimeOffsetSeconds : 0))
     }
 
     private func periodFrames(_ bpm: Float) -> Float { bpm > 0 ? Float(60 * configuration.frameRate) / bpm : 0 }
@@ -278,13 +280,5 @@ public final class Analyzer {
         } else {
             frame.nextBeatSeconds = -1
         }
-    }
-
-    /// The musical time an attack seen by the detection function at `hop` is placed at.
-    @inline(__always)
-    private func detectionTime(ofHop hop: Int) -> Double {
-        let windowEnd = Double((hop + 1) * configuration.hopSize)
-        return max(0, (windowEnd - Double(configuration.windowSize) / 2) / configuration.sampleRate
-            + Self.onsetTimeOffsetSeconds)
     }
 }

@@ -60,6 +60,10 @@ public struct AnalyzerConfiguration: Sendable, Equatable {
         return NetworkDetector.refusal(of: network, configuration: self)
     }
 
+    /// Why `weights` cannot be the network detector of this version (they take another input or
+    /// give other outputs), or nil when they can. Check where weights are loaded, at start-up.
+    public static func networkFitProblem(of weights: ModelFile) -> String? { NetworkDetector.fitProblem(of: weights) }
+
     /// The detector an analyzer of this configuration runs.
     public var effectiveDetector: Detector { detector == .network && networkFallbackReason == nil ? .network : .dsp }
 

@@ -232,14 +232,8 @@ final class BarPointerDecoder {
             if heldTempo >= 0 {
                 value = source[to]
             } else {
-                value = 0
-                let row = transition + to * tempos
-                var from = space.sourceLow[to]
-                let last = space.sourceHigh[to]
-                while from <= last {
-                    value += row[from] * source[from]
-                    from += 1
-                }
+                let from = space.sourceLow[to]
+                value = Self.dot(transition + to * tempos + from, source + from, count: space.sourceHigh[to] - from + 1)
             }
             if value < Self.flushLevel { value = 0 }
             let b = m * tempos + to
@@ -267,19 +261,48 @@ final class BarPointerDecoder {
                     let weight = k == 0 ? downbeatWeight : beatWeight
                     var index = head + k * interval
                     if index >= length { index -= length }
-                    for _ in 0..<region {
-                        let old = mass[offset + index]
-                        var new = old * weight
-                        if new < Self.flushLevel { new = 0 }
-                        mass[offset + index] = new
-                        change += Double(new) - Double(old)
-                        index += 1
-                        if index == length { index = 0 }
-                    }
+                    // The region may wrap past the ring's end: at most two runs of cells.
+                    let first = min(region, length - index)
+                    change += Self.scale(mass.baseAddress! + offset + index, count: first, by: weight)
+                    change += Self.scale(mass.baseAddress! + offset, count: region - first, by: weight)
                 }
                 barSums[b] += change
             }
         }
+    }
+
+    /// Σ a[i]·b[i], eight lanes at a time. Real-time safe.
+    @inline(__always)
+    private static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= count {
+            lanes += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+                * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+            i += 8
+        }
+        var sum = lanes.sum()
+        while i < count {
+            sum += a[i] * b[i]
+            i += 1
+        }
+        return sum
+    }
+
+    /// Multiplies `count` cells by `weight`, flushing tiny results to zero; returns how much their
+    /// sum changed. Real-time safe.
+    @inline(__always)
+    private static func scale(_ cells: UnsafeMutablePointer<Float>, count: Int, by weight: Float) -> Double {
+        var before: Float = 0, after: Float = 0
+        for j in 0..<count {
+            let old = cells[j]
+            var new = old * weight
+            if new < flushLevel { new = 0 }
+            cells[j] = new
+            before += old
+            after += new
+        }
+        return Double(after) - Double(before)
     }
 
     /// Sums a few bars afresh and the total; rescales everything when the total leaves its range.

@@ -18,23 +18,27 @@ final class NetworkDetector {
             let hopMs = Double(configuration.hopSize) / configuration.sampleRate * 1000
             return "the network was trained on 10 ms hops and the hop is \((hopMs * 100).rounded() / 100) ms"
         }
-        guard configuration.sampleRate >= NetworkInput.minimumSampleRate else {
-            return "the network needs a sample rate of at least \(Int(NetworkInput.minimumSampleRate.rounded(.up))) Hz "
-                + "and the input runs at \(Int(configuration.sampleRate)) Hz"
+        return NetworkInput.rateProblem(configuration.sampleRate) ?? fitProblem(of: file)
+    }
+
+    /// Why the weights in `file` do not fit this version's detector (its input per hop and its
+    /// three outputs), or nil when they do. Checked where weights are loaded, so a file made for
+    /// another version is refused at start-up instead of failing every analysis.
+    static func fitProblem(of file: ModelFile) -> String? {
+        if file.inputSize != NetworkInput.valueCount {
+            return "\(file.path) takes \(file.inputSize) values per hop but this version of samplemind computes "
+                + "\(NetworkInput.valueCount); it was made for another version. Use the model file installed with this one"
         }
-        guard file.outputSize == outputCount else {
-            return "\(file.path) gives \(file.outputSize) values per hop, not the \(outputCount) (onset, beat, downbeat) a detector needs"
+        if file.outputSize != outputCount {
+            return "\(file.path) gives \(file.outputSize) values per hop, not the \(outputCount) (onset, beat, downbeat) "
+                + "a detector needs; it is not a detector model. Use the model file installed with samplemind"
         }
         return nil
     }
 
     /// Not real-time safe: builds the model's layers and state.
-    init(file: ModelFile, inputSize: Int) throws(AnalysisError) {
-        guard file.inputSize == inputSize else {
-            throw .invalidConfiguration(
-                "\(file.path) takes \(file.inputSize) values per hop but this version computes \(inputSize); "
-                    + "use the model file shipped with this version")
-        }
+    init(file: ModelFile) throws(AnalysisError) {
+        if let problem = Self.fitProblem(of: file) { throw .invalidConfiguration(problem) }
         model = file.makeModel()
     }
 
@@ -45,7 +49,4 @@ final class NetworkDetector {
         beat = output[1]
         downbeat = output[2]
     }
-
-    /// Forgets the music heard so far. Real-time safe.
-    func reset() { model.reset() }
 }

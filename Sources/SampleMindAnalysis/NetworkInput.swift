@@ -22,8 +22,13 @@ public final class NetworkInput {
     /// The lowest sample rate that reaches `highestHz` (the filter bank stops at 95 % of Nyquist).
     public static let minimumSampleRate = highestHz / 0.475
 
-    public let bandCount: Int
-    /// `2 · bandCount` values: levels, then rises; valid after ``process(_:)``.
+    /// The bands at every rate the network serves.
+    public static let bandCount = FilterBank.logarithmicBandCount(
+        bandsPerOctave: bandsPerOctave, lowestHz: lowestHz, highestHz: highestHz)
+    /// Values per hop: a level and a rise per band.
+    public static let valueCount = 2 * bandCount
+
+    /// `valueCount` values: levels, then rises; valid after ``process(_:)``.
     public let values: UnsafeMutableBufferPointer<Float>
     public var count: Int { values.count }
     private let bank: FilterBank
@@ -31,11 +36,7 @@ public final class NetworkInput {
 
     /// Not real-time safe: allocates. Throws for a rate below ``minimumSampleRate``.
     public init(fftSize: Int, sampleRate: Double) throws(AnalysisError) {
-        guard sampleRate >= Self.minimumSampleRate else {
-            throw .invalidConfiguration(
-                "the network needs a sample rate of at least \(Int(Self.minimumSampleRate.rounded(.up))) Hz "
-                    + "(its bands reach \(Int(Self.highestHz)) Hz); this input runs at \(Int(sampleRate)) Hz")
-        }
+        if let problem = Self.rateProblem(sampleRate) { throw .invalidConfiguration(problem) }
         do {
             bank = try FilterBank.logarithmic(
                 bandsPerOctave: Self.bandsPerOctave, lowestHz: Self.lowestHz, highestHz: Self.highestHz,
@@ -43,11 +44,18 @@ public final class NetworkInput {
         } catch {
             throw .resourceUnavailable("could not set up the network's filter bank: \(error)")
         }
-        bandCount = bank.bandCount
-        values = .allocate(capacity: 2 * bandCount)
+        precondition(bank.bandCount == Self.bandCount, "NetworkInput: the filter bank's bands are not the network's")
+        values = .allocate(capacity: Self.valueCount)
         values.initialize(repeating: 0)
-        previous = .allocate(capacity: bandCount)
+        previous = .allocate(capacity: Self.bandCount)
         previous.initialize(repeating: 0)
+    }
+
+    /// Why the network cannot read audio at `sampleRate`, or nil when it can.
+    static func rateProblem(_ sampleRate: Double) -> String? {
+        guard sampleRate < minimumSampleRate else { return nil }
+        return "the network needs a sample rate of at least \(Int(minimumSampleRate.rounded(.up))) Hz "
+            + "(its bands reach \(Int(highestHz)) Hz) and the input runs at \(Int(sampleRate)) Hz"
     }
 
     deinit {
@@ -61,12 +69,12 @@ public final class NetworkInput {
     /// Computes this hop's values from its power spectrum. Real-time safe: no allocation, locks
     /// or system calls.
     func process(_ power: UnsafeMutableBufferPointer<Float>) {
-        let levels = UnsafeMutableBufferPointer(rebasing: values[0..<bandCount])
+        let levels = UnsafeMutableBufferPointer(rebasing: values[0..<Self.bandCount])
         bank.apply(to: power, into: levels)
-        for b in 0..<bandCount {
+        for b in 0..<Self.bandCount {
             let level = log10f(1 + Self.magnitudeScale * sqrtf(max(levels[b], 0)))
             levels[b] = level
-            values[bandCount + b] = max(0, level - previous[b])
+            values[Self.bandCount + b] = max(0, level - previous[b])
             previous[b] = level
         }
     }

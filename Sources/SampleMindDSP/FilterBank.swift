@@ -27,9 +27,15 @@ public struct FilterBank: ~Copyable {
         guard bandsPerOctave > 0, lowestHz > 0, top > lowestHz else {
             throw .invalidParameter("log filter bank needs 0 < lowest (\(lowestHz) Hz) < highest (\(top) Hz)")
         }
-        let count = Int((log2(top / lowestHz) * bandsPerOctave).rounded(.down)) + 1
+        let count = logarithmicBandCount(bandsPerOctave: bandsPerOctave, lowestHz: lowestHz, highestHz: top)
         let edges = (0..<(count + 2)).map { lowestHz * pow(2, Double($0 - 1) / bandsPerOctave) }
         return FilterBank(edges: edges, fftSize: fftSize, sampleRate: sampleRate, mergingDuplicates: mergingDuplicates)
+    }
+
+    /// How many bands ``logarithmic(bandsPerOctave:lowestHz:highestHz:fftSize:sampleRate:mergingDuplicates:)``
+    /// makes between `lowestHz` and `highestHz` (when the rate reaches `highestHz` and nothing is merged).
+    public static func logarithmicBandCount(bandsPerOctave: Double, lowestHz: Double, highestHz: Double) -> Int {
+        Int((log2(highestHz / lowestHz) * bandsPerOctave).rounded(.down)) + 1
     }
 
     /// `count` bands spread evenly over `lowestHz`…`highestHz` on a log scale, for display.

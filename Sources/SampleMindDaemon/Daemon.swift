@@ -61,16 +61,12 @@ public final class Daemon {
         settings.beatsPerBar = options.integer("analysis.beats_per_bar")
         settings.detector = Detector(rawValue: options.string("analysis.detector") ?? "") ?? .dsp
         if settings.detector == .network {
-            guard let path = options.string("analysis.model") ?? ShippedModels.detectorPath else {
-                throw .configuration("cannot start: the network's weights are not installed beside samplemind; "
-                    + "reinstall it, set analysis.model, or set analysis.detector = \"dsp\"")
-            }
             do {
-                let file = try ModelFile(contentsOf: path)
+                let file = try DetectorWeights.load(options.string("analysis.model"))
                 settings.network = file
-                log(.info, "network detector: \(PrintableText.escaped(path)) (\(file.parameterCount) parameters, sha256 \(file.sha256.prefix(12)))")
+                log(.info, "network detector: \(PrintableText.escaped(file.path)) (\(file.parameterCount) parameters, sha256 \(file.sha256.prefix(12)))")
             } catch {
-                throw .configuration("cannot start: \(error); or set analysis.detector = \"dsp\"")
+                throw .configuration("cannot start: \(error); or set analysis.detector = \"dsp\" to use the signal-processing detectors")
             }
         }
         if priority > 0, let refusal = RealtimeThread.lockMemory() {

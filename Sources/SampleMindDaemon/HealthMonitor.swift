@@ -40,10 +40,14 @@ struct HealthMonitor {
         let fallbackRate = engine.counters.networkFallbackRate.load(ordering: .relaxed)
         if fallbackRate != lastFallbackRate {
             if fallbackRate > 0 {
+                // The reason depends on the rate and the settings only (weights that do not fit were
+                // refused at start-up), so it is found again here rather than passed as text.
                 let configuration = engine.settings.configuration(sampleRate: Double(fallbackRate), channelCount: 1)
-                let reason = configuration.networkFallbackReason ?? "no weights"
-                log(.warning, "the network detector cannot run on this input (\(reason)); "
-                    + "onsets and beats come from the DSP detectors until the input changes")
+                let reason = configuration.networkFallbackReason ?? "it is not available"
+                log(.warning, "the network detector cannot run on this input (\(reason)); onsets and beats come from "
+                    + "the DSP detectors until the input changes. Run the input at 44100 or 48000 Hz to use the network")
+            } else if lastFallbackRate > 0 {
+                log(.info, "the network detector runs again: the input changed to a rate it serves")
             }
             lastFallbackRate = fallbackRate
         }

@@ -77,12 +77,8 @@ public final class GRU: Layer {
         VectorMath.multiply(
             hiddenWeights.baseAddress!, rows: 3 * h, columns: h, by: state.baseAddress!,
             adding: hiddenBias.baseAddress!, into: hiddenGates.baseAddress!)
-        for j in 0..<h {
-            let reset = logistic(inputGates[j] + hiddenGates[j])
-            let update = logistic(inputGates[h + j] + hiddenGates[h + j])
-            let candidate = tanhf(inputGates[2 * h + j] + reset * hiddenGates[2 * h + j])
-            state[j] = (1 - update) * candidate + update * state[j]
-        }
+        VectorMath.updateGRU(inputGates: inputGates.baseAddress!, hiddenGates: hiddenGates.baseAddress!,
+                             state: state.baseAddress!, hiddenSize: h)
         return output
     }
 

@@ -30,7 +30,7 @@ public final class Model {
     /// Not real-time safe: reads the file and allocates; call during set-up.
     public convenience init(contentsOf path: String) throws(ModelError) {
         let loaded = try ModelFileReader.read(path)
-        self.init(checked: loaded.layers, sha256: loaded.sha256)
+        self.init(checked: loaded.layers, sha256: loaded.contents.sha256)
     }
 
     /// Layers already checked by the file reader.
@@ -39,6 +39,8 @@ public final class Model {
     }
 
     private init(checked layers: [ModelLayer], sha256: String?) {
+        // Which kernel runs is decided here, at set-up, never first on the analysis thread.
+        _ = VectorMath.usesAVX2FMA
         self.layers = layers
         inputSize = layers.first!.layer.inputSize
         outputSize = layers.last!.layer.outputSize

@@ -11,31 +11,29 @@ public final class ModelFile: Sendable {
     public let inputSize: Int
     public let outputSize: Int
     public let parameterCount: Int
-    private let bytes: LittleEndianBytes
+    private let contents: ModelFileReader.Contents
 
     /// Reads and checks the file at `path`; every way it can be wrong is a ``ModelError`` naming
     /// it. Not real-time safe: reads the file and allocates.
     public init(contentsOf path: String) throws(ModelError) {
-        let checked = try ModelFileReader.readChecked(path)
+        let loaded = try ModelFileReader.read(path)
+        let model = Model(checkedLayers: loaded.layers, sha256: loaded.contents.sha256)
         self.path = path
-        bytes = checked.bytes
-        sha256 = checked.sha256
-        let model = Self.build(bytes, path: path)
+        contents = loaded.contents
+        sha256 = loaded.contents.sha256
         inputSize = model.inputSize
         outputSize = model.outputSize
         parameterCount = model.parameterCount
     }
 
-    /// A new model of these weights, every state at zero. Not real-time safe: allocates.
-    public func makeModel() -> Model { Self.build(bytes, path: path) }
-
-    private static func build(_ bytes: LittleEndianBytes, path: String) -> Model {
+    /// A new model of these weights, every state at zero, built from the tensors decoded at
+    /// start-up: no file access, parsing or checksum. Not real-time safe: allocates.
+    public func makeModel() -> Model {
         do {
-            let decoded = try ModelFileReader.decode(bytes)
-            return Model(checkedLayers: decoded.layers, sha256: decoded.sha256)
+            return Model(checkedLayers: try contents.makeLayers(), sha256: sha256)
         } catch {
-            // The same bytes passed every check in init; decoding them again cannot fail.
-            preconditionFailure("\(path): a model file checked at start-up no longer decodes: \(error)")
+            // The same tensors built layers in init; building them again cannot fail.
+            preconditionFailure("\(path): weights checked at start-up no longer make layers: \(error)")
         }
     }
 }

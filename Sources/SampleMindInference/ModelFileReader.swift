@@ -15,25 +15,41 @@ enum ModelFileReader {
     static let maximumFileSize =
         preambleSize + 4 + maximumLayers * LayerRecord.size + 4 * LayerLimits.maximumParameters + checksumSize
 
-    static func read(_ path: String) throws(ModelError) -> (layers: [ModelLayer], sha256: String) {
+    /// A model file's contents, checked, with each layer's tensors decoded; ``makeLayers()``
+    /// builds them into layers without touching the file again.
+    struct Contents {
+        let records: [LayerRecord]
+        let tensors: [[[Float]]]
+        /// Hexadecimal, over everything before the checksum.
+        let sha256: String
+
+        /// Layers with their own weight storage and state. Throws only where a tensor is invalid
+        /// for its layer (a NaN weight, say), which ``ModelFileReader/read(_:)`` has ruled out.
+        func makeLayers() throws(ModelError.Problem) -> [ModelLayer] {
+            var layers: [ModelLayer] = []
+            for (index, record) in records.enumerated() {
+                do {
+                    layers.append(try record.makeLayer(tensors[index]))
+                } catch {
+                    throw .invalidLayer(layer: index + 1, error)
+                }
+            }
+            return layers
+        }
+    }
+
+    /// Reads and checks the file at `path`, building its layers once so every check a layer makes
+    /// has passed.
+    static func read(_ path: String) throws(ModelError) -> (contents: Contents, layers: [ModelLayer]) {
         do {
-            return try decode(LittleEndianBytes(bytes: readFile(path)))
+            let contents = try decode(LittleEndianBytes(bytes: readFile(path)))
+            return (contents, try contents.makeLayers())
         } catch {
             throw ModelError(path: path, problem: error)
         }
     }
 
-    /// The whole file, checked (everything ``decode(_:)`` checks) but not yet built into layers.
-    static func readChecked(_ path: String) throws(ModelError) -> (bytes: LittleEndianBytes, sha256: String) {
-        do {
-            let bytes = LittleEndianBytes(bytes: try readFile(path))
-            return (bytes, try decode(bytes).sha256)
-        } catch {
-            throw ModelError(path: path, problem: error)
-        }
-    }
-
-    static func decode(_ file: LittleEndianBytes) throws(ModelError.Problem) -> (layers: [ModelLayer], sha256: String) {
+    static func decode(_ file: LittleEndianBytes) throws(ModelError.Problem) -> Contents {
         // A file shorter than the magic is a truncated model file if it holds the magic's start.
         let magicBytes = min(file.count, magic.count)
         guard file.bytes.prefix(magicBytes).elementsEqual(magic.prefix(magicBytes)) else { throw .badMagic }
@@ -52,20 +68,16 @@ enum ModelFileReader {
         let records = try readRecords(file, bodyEnd: bodyEnd)
         try Model.checkChain(records.map { ($0.inputSize, $0.outputSize) })
         var offset = preambleSize + 4 + records.count * LayerRecord.size
-        var layers: [ModelLayer] = []
-        for (index, record) in records.enumerated() {
-            var tensors: [[Float]] = []
+        var tensors: [[[Float]]] = []
+        for record in records {
+            var layerTensors: [[Float]] = []
             for length in record.tensorLengths {
-                tensors.append(file.floats(at: offset, count: length))
+                layerTensors.append(file.floats(at: offset, count: length))
                 offset += 4 * length
             }
-            do {
-                layers.append(try record.makeLayer(tensors))
-            } catch {
-                throw .invalidLayer(layer: index + 1, error)
-            }
+            tensors.append(layerTensors)
         }
-        return (layers, SHA256.hexadecimal(digest))
+        return Contents(records: records, tensors: tensors, sha256: SHA256.hexadecimal(digest))
     }
 
     /// The layer records, once their tensors are known to fill the body exactly.

@@ -7,7 +7,8 @@ public enum CAFile {
     /// Why the file at `path` cannot be used, in words for the message, or nil when it is readable.
     public static func problem(with path: String) -> String? {
         guard access(path, R_OK) != 0 else { return nil }
-        return "cannot read \"\(PrintableText.escaped(path))\" (\(String(cString: strerror(errno)))); "
+        let error = errno  // before anything else can change it
+        return "cannot read \"\(PrintableText.escaped(path))\" (\(String(cString: strerror(error)))); "
             + "give the PEM file of the CA that signed the broker's certificate"
     }
 }

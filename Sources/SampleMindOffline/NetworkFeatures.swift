@@ -65,9 +65,9 @@ extension NetworkFeatures.Description {
             featureVersion: NetworkInput.version, file: path, sampleRate: rate,
             channels: configuration.channelCount, hopSize: hop, windowSize: window,
             frameRate: configuration.frameRate, frames: 0, valuesPerFrame: input.count,
-            bandCount: input.bandCount, bandCentresHz: input.centreFrequencies,
+            bandCount: NetworkInput.bandCount, bandCentresHz: input.centreFrequencies,
             firstFrameCentreSeconds: (Double(hop) - Double(window) / 2) / rate,
             level: "log10(1 + \(Int(NetworkInput.magnitudeScale)) * band magnitude), full-scale sine = 1",
-            layout: "per frame: \(input.bandCount) band levels, then each band's rise since the previous frame (>= 0)")
+            layout: "per frame: \(NetworkInput.bandCount) band levels, then each band's rise since the previous frame (>= 0)")
     }
 }

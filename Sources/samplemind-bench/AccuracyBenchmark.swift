@@ -19,10 +19,7 @@ enum AccuracyBenchmark {
         var dsp = FileAnalysis.Options()
         dsp.detector = .dsp
         var found = [Variant(name: "samplemind-dsp", options: dsp)]
-        guard let path = ShippedModels.detectorPath, let weights = try? ModelFile(contentsOf: path) else {
-            print("  (no network weights beside samplemind-bench: the DSP detectors only)")
-            return found
-        }
+        guard let weights = BenchWeights.detector else { return found }
         for decoder in [BeatDecoder.cumulativeScore, .barPointer] {
             var options = FileAnalysis.Options()
             options.detector = .network

@@ -173,8 +173,8 @@ enum LinkBenchmark {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = all
-        FileManager.default.createFile(atPath: log + ".out", contents: nil)
-        FileManager.default.createFile(atPath: log + ".err", contents: nil)
+        _ = FileManager.default.createFile(atPath: log + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: log + ".err", contents: nil)
         process.standardOutput = FileHandle(forWritingAtPath: log + ".out")
         process.standardError = FileHandle(forWritingAtPath: log + ".err")
         guard (try? process.run()) != nil else { return nil }

@@ -22,7 +22,7 @@ enum LiveBenchmark {
         guard let song = BenchMusic.write(seconds: 40, into: scratch) else { return }
         print("Live engine (48 kHz, analysis thread at normal priority unless the machine grants SCHED_FIFO)")
         for period in [256, 64] { jack(period: period, song: song, scratch: scratch) }
-        if let path = ShippedModels.detectorPath, let weights = try? ModelFile(contentsOf: path) {
+        if let weights = BenchWeights.detector {
             var settings = LiveEngine.Settings()
             settings.detector = .network
             settings.network = weights

@@ -17,7 +17,7 @@ enum SpeedBenchmark {
         let stereo = music.stereo()
 
         print("Speed (release build, one core, 44.1 kHz stereo, every feature on, \(Int(seconds)) s of generated music)")
-        let weights = ShippedModels.detectorPath.flatMap { try? ModelFile(contentsOf: $0) }
+        let weights = BenchWeights.detector
         var setups: [(name: String, configure: (inout AnalyzerConfiguration) -> Void)] = [("DSP detectors", { _ in })]
         if let weights {
             setups.append(("network + bar-pointer decoder", { $0.detector = .network; $0.network = weights }))

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import SampleMindAnalysis
-import SampleMindInference
+import SampleMindModels
 import SampleMindOffline
 import SampleMindProtocol
 import SampleMindValidation
@@ -42,8 +42,8 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "The network's weight file (default: the one installed with samplemind).")
     var model: String?
 
-    @Option(help: "What follows the network's activations to beats: bar-pointer (tempo, bar and meter together) or cumulative-score (the DSP trackers, for comparison).")
-    var beatDecoder: String = BeatDecoder.barPointer.rawValue
+    @Option(help: "What follows the network's activations to beats: bar-pointer (tempo, bar and meter together; the default) or cumulative-score (the DSP trackers, for comparison).")
+    var beatDecoder: String?
 
     @Flag(help: "Indent the JSON.")
     var pretty = false
@@ -57,10 +57,15 @@ struct AnalyzeCommand: ParsableCommand {
         if let hop, hop < 1 { throw ValidationError("--hop must be a positive number of samples, got \(hop)") }
         if let window, window < 1 { throw ValidationError("--window must be a positive number of samples, got \(window)") }
         guard Detector(rawValue: detector) != nil else {
-            throw ValidationError("unknown detector '\(detector)'; use network or dsp")
+            throw ValidationError("unknown detector '\(detector)'; use \(Detector.allCases.map(\.rawValue).joined(separator: " or "))")
         }
-        guard BeatDecoder(rawValue: beatDecoder) != nil else {
-            throw ValidationError("unknown beat decoder '\(beatDecoder)'; use bar-pointer or cumulative-score")
+        if let beatDecoder, BeatDecoder(rawValue: beatDecoder) == nil {
+            throw ValidationError("unknown beat decoder '\(beatDecoder)'; use \(BeatDecoder.allCases.map(\.rawValue).joined(separator: " or "))")
+        }
+        if Detector(rawValue: detector) == .dsp, model != nil || beatDecoder != nil {
+            throw ValidationError(
+                "--model and --beat-decoder choose the network's weights and decoder, and the detector is dsp; "
+                    + "add --detector network to use them, or leave them out")
         }
         guard KeyProfile(rawValue: keyProfile) != nil else {
             throw ValidationError("unknown key profile '\(keyProfile)'; use one of: \(KeyProfile.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -74,9 +79,11 @@ struct AnalyzeCommand: ParsableCommand {
         options.keyProfile = KeyProfile(rawValue: keyProfile) ?? .temperley
         if let channel { options.channels = .single(channel - 1) }
         options.detector = Detector(rawValue: detector) ?? .dsp
-        options.beatDecoder = BeatDecoder(rawValue: beatDecoder) ?? .barPointer
+        options.beatDecoder = beatDecoder.flatMap(BeatDecoder.init(rawValue:)) ?? .barPointer
         if options.detector == .network {
-            options.network = try NetworkWeights.load(explicitPath: model)
+            do { options.network = try DetectorWeights.load(model) } catch {
+                throw CommandFailure("\(error); or use --detector dsp (the signal-processing detectors)")
+            }
         }
 
         if let output {

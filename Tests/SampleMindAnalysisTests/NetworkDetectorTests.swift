@@ -2,14 +2,13 @@ import SampleMindAnalysis
 import SampleMindInference
 import SampleMindModels
 import SampleMindSynthesis
+import SampleMindTestSupport
 import XCTest
 
 /// The analyzer with the shipped network: it hears the beat and the bar, and falls back to the DSP detectors, saying why, where it cannot run.
 final class NetworkDetectorTests: XCTestCase {
-    static func weights() throws -> ModelFile {
-        let path = try XCTUnwrap(ShippedModels.detectorPath, "the shipped weights are a resource of SampleMindModels")
-        return try ModelFile(contentsOf: path)
-    }
+    /// The shipped weights, found beside the test binary as samplemind finds them beside itself.
+    static func weights() throws -> ModelFile { try DetectorWeights.load(nil) }
 
     static func network(_ configuration: inout AnalyzerConfiguration) {
         configuration.detector = .network
@@ -57,5 +56,42 @@ final class NetworkDetectorTests: XCTestCase {
         let running = try Analyzer(configuration: fine)
         XCTAssertEqual(running.detectorInUse, .network)
         XCTAssertNil(running.detectorFallbackReason)
+    }
+
+    func testWeightsForAnotherPurpose_areRefusedAtLoad_namingTheFileAndTheSizes() throws {
+        let scratch = try ScratchDirectory("samplemind-detector-weights")
+        defer { scratch.remove() }
+        for (inputs, outputs, phrase) in [
+            (4, 3, "takes 4 values per hop but this version of samplemind computes 218"),
+            (218, 2, "gives 2 values per hop, not the 3 (onset, beat, downbeat) a detector needs"),
+        ] {
+            let path = scratch.file("\(inputs)-\(outputs).smnn")
+            try DenseModelFile.write(inputs: inputs, outputs: outputs, to: path)
+            XCTAssertNoThrow(try ModelFile(contentsOf: path), "the file itself is sound")
+            XCTAssertThrowsError(try DetectorWeights.load(path)) {
+                XCTAssertTrue("\($0)".hasPrefix(path), "the message starts with the file: \($0)")
+                XCTAssertTrue("\($0)".contains(phrase), "\($0) should say '\(phrase)'")
+            }
+            // An analyzer given them directly (not through a command) falls back and says why.
+            var configuration = AnalyzerConfiguration(sampleRate: 48_000, channelCount: 1)
+            configuration.detector = .network
+            configuration.network = try ModelFile(contentsOf: path)
+            XCTAssertEqual(try Analyzer(configuration: configuration).detectorInUse, .dsp)
+            XCTAssertTrue(configuration.networkFallbackReason?.contains(phrase) == true)
+        }
+        XCTAssertThrowsError(try DetectorWeights.load(scratch.file("absent.smnn"))) {
+            XCTAssertTrue("\($0)".contains("absent.smnn"), "\($0)")
+        }
+    }
+
+    func testModels_madeFromOneFile_keepTheirOwnState() throws {
+        let file = try Self.weights()
+        let first = file.makeModel(), second = file.makeModel()
+        let input = (0..<file.inputSize).map { Float($0 % 11) / 4 }
+        let opening = input.withUnsafeBufferPointer { Array(first.forward($0)) }
+        for _ in 0..<20 { input.withUnsafeBufferPointer { _ = first.forward($0) } }
+        let fresh = input.withUnsafeBufferPointer { Array(second.forward($0)) }
+        XCTAssertEqual(fresh, opening, "the second model starts from zero state, untouched by the first")
+        XCTAssertNotEqual(input.withUnsafeBufferPointer { Array(first.forward($0)) }, opening, "the first carries its past")
     }
 }

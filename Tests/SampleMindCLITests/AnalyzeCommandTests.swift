@@ -88,7 +88,7 @@ final class AnalyzeCommandTests: XCTestCase {
         garbage.append(contentsOf: (0..<512).map { UInt8(($0 * 37) % 256) })
         try garbage.write(to: URL(fileURLWithPath: corrupt))
         let empty = scratch.file("empty.wav")
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
         let text = scratch.file("notes.wav")
         try "These are my session notes, not audio.\n".write(toFile: text, atomically: true, encoding: .utf8)
         let unsupported = scratch.file("unknown-codec.wav")
@@ -168,12 +168,25 @@ final class AnalyzeCommandTests: XCTestCase {
 
     func testAnalyze_whenOptionsAreWrong_explainsAndFails() throws {
         let song = try writeSong("song.wav")
+        // Sound model files that are not this version's detector: the wrong input, the wrong outputs.
+        let models = (scratch.file("four-inputs.smnn"), scratch.file("two-outputs.smnn"))
+        try DenseModelFile.write(inputs: 4, outputs: 3, to: models.0)
+        try DenseModelFile.write(inputs: 218, outputs: 2, to: models.1)
         for (arguments, phrase) in [
             (["analyze"], "Missing expected argument"),
             (["analyze", "--channel", "0", song], "counts from 1"),
             (["analyze", "--key-profile", "jazz", song], "unknown key profile"),
             (["analyze", "--hop", "5", song], "1–50 ms"),
             (["analyze", "--channel", "3", song], "channel 3"),
+            (["analyze", "--detector", "magic", song], "unknown detector 'magic'; use network or dsp"),
+            (["analyze", "--detector", "network", "--beat-decoder", "x", song], "use bar-pointer or cumulative-score"),
+            (["analyze", "--model", song, song], "add --detector network to use them"),
+            (["analyze", "--beat-decoder", "bar-pointer", song], "add --detector network to use them"),
+            (["analyze", "--detector", "network", "--model", models.0, song],
+             "\(models.0) takes 4 values per hop but this version of samplemind computes 218"),
+            (["analyze", "--detector", "network", "--model", models.1, song],
+             "\(models.1) gives 2 values per hop, not the 3 (onset, beat, downbeat) a detector needs"),
+            (["analyze", "--detector", "network", "--model", song, song], "or use --detector dsp"),
         ] {
             let outcome = try SampleMindBinary.run(arguments)
             XCTAssertNotEqual(outcome.status, 0, "\(arguments)")

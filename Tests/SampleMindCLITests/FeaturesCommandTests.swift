@@ -89,7 +89,7 @@ final class FeaturesCommandTests: XCTestCase {
     func testFeatures_whenTheOutputIsAFile_refuseIt() throws {
         let song = try writeSong("song.flac", seconds: 1)
         let file = scratch.file("taken")
-        FileManager.default.createFile(atPath: file, contents: Data())
+        _ = FileManager.default.createFile(atPath: file, contents: Data())
         let outcome = try SampleMindBinary.run(["features", "-o", file, song])
         XCTAssertNotEqual(outcome.status, 0)
         XCTAssertTrue(outcome.standardError.contains("--output must be a directory"), outcome.standardError)

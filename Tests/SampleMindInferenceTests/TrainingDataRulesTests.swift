@@ -4,8 +4,9 @@ import XCTest
 
 /// training/sources.py refuses a training manifest that names excluded material: the evaluation
 /// corpus (by path or by contents), FluidR3 and MuseScore General soundfonts (by name, through a
-/// symlink, or renamed), the excluded music21 scores, and soundfonts not on the allowed list.
-/// It needs only the standard library, so the system's python3 runs it here.
+/// symlink, or renamed), the excluded music21 scores, and soundfonts whose sha256 is not pinned on the
+/// allowed list (whatever their name). It needs only the standard library, so the system's python3
+/// runs it here.
 final class TrainingDataRulesTests: XCTestCase {
     private static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("training/sources.py").path
@@ -52,8 +53,11 @@ final class TrainingDataRulesTests: XCTestCase {
     func testCheck_whenTheSourcesAreAllowed_acceptsTheManifest() throws {
         let corpus = try write("truth", to: "corpus/real/a.json")
         let drum = try write("a kick drum sample", to: "kits/Kit/kick.wav")
-        let font = try write("an allowed soundfont", to: "sf2/TimGM6mb.sf2")
-        let outcome = try check([(drum, drum), (font, font)], corpus: (corpus as NSString).deletingLastPathComponent)
+        var sources = [(path: drum, resolved: drum)]
+        // A pinned soundfont, where its Debian package (timgm6mb-soundfont) is installed.
+        let font = "/usr/share/sounds/sf2/TimGM6mb.sf2"
+        if FileManager.default.fileExists(atPath: font) { sources.append((path: font, resolved: font)) }
+        let outcome = try check(sources, corpus: (corpus as NSString).deletingLastPathComponent)
         XCTAssertEqual(outcome.status, 0, outcome.errors)
     }
 
@@ -66,6 +70,7 @@ final class TrainingDataRulesTests: XCTestCase {
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: fluid)
         let musescore = try write("MuseScore General", to: "sf2/MuseScore_General.sf3")
         let unlisted = try write("some other font", to: "sf2/Unknown.sf2")
+        let impostor = try write("not the pinned TimGM6mb", to: "sf2/TimGM6mb.sf2")
         let bach = try write("<score/>", to: "music21/corpus/bach/bwv66.6.mxl")
         let chorale = try write("<score/>", to: "music21/corpus/essenFolksong/chorales.abc")
         let cases: [(String, String, String)] = [
@@ -75,6 +80,7 @@ final class TrainingDataRulesTests: XCTestCase {
             (link, (fluid as NSString).resolvingSymlinksInPath, "a FluidR3 or MuseScore General soundfont"),
             (musescore, musescore, "a FluidR3 or MuseScore General soundfont"),
             (unlisted, unlisted, "a soundfont not on the allowed list"),
+            (impostor, impostor, "a soundfont not on the allowed list"),
             (bach, bach, "an excluded music21 score"),
             (chorale, chorale, "an excluded music21 score"),
         ]

@@ -79,6 +79,7 @@ final class JACKInputTests: XCTestCase {
         let player = track(try jack.play(song.path, into: "samplemind:in_1"))
         XCTAssertTrue(daemon.waitFor("the network detector cannot run on this input (the network needs a sample rate of at least 33685 Hz",
                                      timeout: 15), daemon.errors)
+        XCTAssertTrue(daemon.errors.contains("Run the input at 44100 or 48000 Hz to use the network"), daemon.errors)
         XCTAssertTrue(player.waitForExit(timeout: 30), "the player finished")
         XCTAssertNotNil(daemon.stop(signal: SIGINT))
         XCTAssertGreaterThan(PrintedStream(daemon.output).of("beat").count, 8, "the DSP detectors found the beat")

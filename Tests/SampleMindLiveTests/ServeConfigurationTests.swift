@@ -21,6 +21,9 @@ final class ServeConfigurationTests: XCTestCase {
         let truncatedModel = scratch.file("cut.smnn")
         try Data([0x89, 0x53, 0x4D, 0x4E, 0x4E, 0x0D, 0x0A, 0x1A, 1, 0, 0, 0, 0xFF, 0xFF, 0, 0])
             .write(to: URL(fileURLWithPath: truncatedModel))
+        // Sound weights made for something else: 4 inputs per hop instead of the detector's 218.
+        let otherModel = scratch.file("other.smnn")
+        try DenseModelFile.write(inputs: 4, outputs: 3, to: otherModel)
         let cases: [([String], String, Int32)] = [
             (["--input", "bluetooth"], "bluetooth", 64),
             (["--input", "file"], "input.file.path is not set", 78),
@@ -41,6 +44,8 @@ final class ServeConfigurationTests: XCTestCase {
              "model file \(truncatedModel): is truncated", 78),
             (["--detector", "network", "--model", scratch.file("absent.smnn"), "--no-server", "--no-storage"],
              "model file \(scratch.file("absent.smnn")): no such file", 78),
+            (["--detector", "network", "--model", otherModel, "--no-server", "--no-storage"],
+             "\(otherModel) takes 4 values per hop but this version of samplemind computes 218", 78),
         ]
         for (arguments, phrase, status) in cases {
             let outcome = try SampleMindBinary.run(["serve"] + arguments)

@@ -14,8 +14,8 @@ public final class ChildProcess {
         self.label = label
         outputPath = scratch.file("\(label).out")
         errorPath = scratch.file("\(label).err")
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         // Anything the child stores by default (segments) goes into the test's own folder.
