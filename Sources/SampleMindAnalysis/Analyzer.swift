@@ -28,8 +28,6 @@ public final class Analyzer {
     /// Where, relative to the centre of the window, the onset detector places an attack it
     /// detects: measured on synthetic clicks (SampleMindAnalysisTests, OnsetDetectorTests).
     static let onsetTimeOffsetSeconds = 0.013
-    /// The network's onset activation must reach this to count (chosen on the validation set).
-    static let networkOnsetThreshold: Float = 0.65
     /// The meters the bar-pointer decoder tracks; another configured count is set as a stage meter.
     static let decodedMeters = [3, 4]
 
@@ -83,9 +81,10 @@ public final class Analyzer {
         let input = configuration.computesNetworkInput || runsNetwork
             ? try NetworkInput(fftSize: window, sampleRate: rate) : nil
         networkInput = input
-        networkOnsets = try ActivationPeakPicker(threshold: Self.networkOnsetThreshold, preMaxFrames: 3, combineFrames: 3)
-        if runsNetwork, let file = configuration.network {
-            network = try NetworkDetector(file: file)
+        networkOnsets = try ActivationPeakPicker(
+            threshold: configuration.network?.onsetThreshold ?? 1, preMaxFrames: 3, combineFrames: 3)
+        if runsNetwork, let model = configuration.network {
+            network = NetworkDetector(model: model)
         } else {
             network = nil
         }

@@ -31,8 +31,8 @@ public struct AnalyzerConfiguration: Sendable, Equatable {
     /// The detector asked for; the network falls back to the DSP detectors, with the reason in
     /// ``Analyzer/detectorFallbackReason``, where its weights or the input do not allow it.
     public var detector: Detector = .dsp
-    /// The network's weights, read and checked once at start-up.
-    public var network: ModelFile?
+    /// The network's weights and settings, read and checked once at start-up.
+    public var network: DetectorModel?
     /// What turns the network's activations into beats (the DSP detectors have their own).
     public var beatDecoder: BeatDecoder = .barPointer
 
@@ -59,10 +59,6 @@ public struct AnalyzerConfiguration: Sendable, Equatable {
         guard let network else { return "no network weights were given" }
         return NetworkDetector.refusal(of: network, configuration: self)
     }
-
-    /// Why `weights` cannot be the network detector of this version (they take another input or
-    /// give other outputs), or nil when they can. Check where weights are loaded, at start-up.
-    public static func networkFitProblem(of weights: ModelFile) -> String? { NetworkDetector.fitProblem(of: weights) }
 
     /// The detector an analyzer of this configuration runs.
     public var effectiveDetector: Detector { detector == .network && networkFallbackReason == nil ? .network : .dsp }

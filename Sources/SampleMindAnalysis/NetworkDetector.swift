@@ -13,17 +13,17 @@ final class NetworkDetector {
     private(set) var downbeat: Float = 0
 
     /// Why the network cannot serve an input of this configuration, or nil when it can.
-    static func refusal(of file: ModelFile, configuration: AnalyzerConfiguration) -> String? {
+    static func refusal(of model: DetectorModel, configuration: AnalyzerConfiguration) -> String? {
         guard abs(configuration.frameRate - frameRate) <= frameRate * 0.005 else {
             let hopMs = Double(configuration.hopSize) / configuration.sampleRate * 1000
             return "the network was trained on 10 ms hops and the hop is \((hopMs * 100).rounded() / 100) ms"
         }
-        return NetworkInput.rateProblem(configuration.sampleRate) ?? fitProblem(of: file)
+        return NetworkInput.rateProblem(configuration.sampleRate)
     }
 
     /// Why the weights in `file` do not fit this version's detector (its input per hop and its
-    /// three outputs), or nil when they do. Checked where weights are loaded, so a file made for
-    /// another version is refused at start-up instead of failing every analysis.
+    /// three outputs), or nil when they do. Checked by ``DetectorModel``, where weights are loaded,
+    /// so a file made for another version is refused at start-up instead of failing every analysis.
     static func fitProblem(of file: ModelFile) -> String? {
         if file.inputSize != NetworkInput.valueCount {
             return "\(file.path) takes \(file.inputSize) values per hop but this version of samplemind computes "
@@ -37,9 +37,8 @@ final class NetworkDetector {
     }
 
     /// Not real-time safe: builds the model's layers and state.
-    init(file: ModelFile) throws(AnalysisError) {
-        if let problem = Self.fitProblem(of: file) { throw .invalidConfiguration(problem) }
-        model = file.makeModel()
+    init(model detector: DetectorModel) {
+        model = detector.weights.makeModel()
     }
 
     /// Runs the network on this hop's input. Real-time safe: no allocation, locks or system calls.

@@ -62,9 +62,11 @@ public final class Daemon {
         settings.detector = Detector(rawValue: options.string("analysis.detector") ?? "") ?? .dsp
         if settings.detector == .network {
             do {
-                let file = try DetectorWeights.load(options.string("analysis.model"))
-                settings.network = file
-                log(.info, "network detector: \(PrintableText.escaped(file.path)) (\(file.parameterCount) parameters, sha256 \(file.sha256.prefix(12)))")
+                let model = try DetectorWeights.load(options.string("analysis.model"))
+                settings.network = model
+                let file = model.weights
+                log(.info, "network detector: \(PrintableText.escaped(file.path)) (\(file.parameterCount) parameters, "
+                    + "sha256 \(file.sha256.prefix(12)), onset threshold \(model.onsetThreshold))")
             } catch {
                 throw .configuration("cannot start: \(error); or set analysis.detector = \"dsp\" to use the signal-processing detectors")
             }

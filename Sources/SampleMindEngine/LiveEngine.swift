@@ -26,8 +26,8 @@ public final class LiveEngine: @unchecked Sendable {
         public var beatsPerBar = 4
         public var keyProfile: KeyProfile = .temperley
         public var detector: Detector = .dsp
-        /// The network's weights, read and checked once when the daemon starts.
-        public var network: ModelFile?
+        /// The network's weights and settings, read and checked once when the daemon starts.
+        public var network: DetectorModel?
         /// SCHED_FIFO priority for the analysis thread, or nil for normal scheduling.
         public var realtimePriority: Int32? = nil
         /// Smallest capacity of the capture ring, in samples with all channels interleaved (the

@@ -16,8 +16,8 @@ public enum FileAnalysis {
         /// Compute ``NetworkInput`` every hop (read it from the analyzer in `hopHandler`).
         public var computesNetworkInput = false
         public var detector: Detector = .dsp
-        /// The network's weights, read once for every file.
-        public var network: ModelFile?
+        /// The network's weights and settings, read once for every file.
+        public var network: DetectorModel?
         public var beatDecoder: BeatDecoder = .barPointer
 
         public init() {}

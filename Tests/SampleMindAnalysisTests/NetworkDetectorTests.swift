@@ -8,7 +8,7 @@ import XCTest
 /// The analyzer with the shipped network: it hears the beat and the bar, and falls back to the DSP detectors, saying why, where it cannot run.
 final class NetworkDetectorTests: XCTestCase {
     /// The shipped weights, found beside the test binary as samplemind finds them beside itself.
-    static func weights() throws -> ModelFile { try DetectorWeights.load(nil) }
+    static func weights() throws -> DetectorModel { try DetectorWeights.load(nil) }
 
     static func network(_ configuration: inout AnalyzerConfiguration) {
         configuration.detector = .network
@@ -72,20 +72,62 @@ final class NetworkDetectorTests: XCTestCase {
                 XCTAssertTrue("\($0)".hasPrefix(path), "the message starts with the file: \($0)")
                 XCTAssertTrue("\($0)".contains(phrase), "\($0) should say '\(phrase)'")
             }
-            // An analyzer given them directly (not through a command) falls back and says why.
-            var configuration = AnalyzerConfiguration(sampleRate: 48_000, channelCount: 1)
-            configuration.detector = .network
-            configuration.network = try ModelFile(contentsOf: path)
-            XCTAssertEqual(try Analyzer(configuration: configuration).detectorInUse, .dsp)
-            XCTAssertTrue(configuration.networkFallbackReason?.contains(phrase) == true)
+            // Nor can code build a detector of them.
+            XCTAssertThrowsError(try DetectorModel(weights: ModelFile(contentsOf: path), onsetThreshold: 0.5)) {
+                XCTAssertTrue("\($0)".contains(phrase), "\($0)")
+            }
         }
         XCTAssertThrowsError(try DetectorWeights.load(scratch.file("absent.smnn"))) {
             XCTAssertTrue("\($0)".contains("absent.smnn"), "\($0)")
         }
     }
 
+    func testSettingsFile_besideTheWeights_mustBelongToThem() throws {
+        let scratch = try ScratchDirectory("samplemind-detector-settings")
+        defer { scratch.remove() }
+        let path = scratch.file("fits.smnn"), settings = scratch.file("fits.json")
+        XCTAssertEqual(DetectorWeights.settingsPath(forWeightsAt: path), settings)
+        try DenseModelFile.write(inputs: 218, outputs: 3, to: path)
+        let sha256 = try ModelFile(contentsOf: path).sha256
+        func write(_ text: String) throws { try text.write(toFile: settings, atomically: true, encoding: .utf8) }
+        func refusal() -> String {
+            do {
+                _ = try DetectorWeights.load(path)
+                return "loaded"
+            } catch {
+                return error.description
+            }
+        }
+
+        XCTAssertTrue(refusal().hasPrefix("no settings file \(settings) beside \(path)"), refusal())
+        try write(#"{"format": 1, "weights_sha256": "\#(sha256)", "feature_version": 1, "onset_threshold": 0.4}"#)
+        XCTAssertEqual(try DetectorWeights.load(path).onsetThreshold, 0.4)
+        for (text, phrase) in [
+            (#"{"format": 1, "weights_sha256": "00", "feature_version": 1, "onset_threshold": 0.4}"#, "belongs to other weights"),
+            (#"{"format": 1, "weights_sha256": "\#(sha256)", "feature_version": 7, "onset_threshold": 0.4}"#,
+             "trained on input features of another version"),
+            (#"{"format": 1, "weights_sha256": "\#(sha256)", "feature_version": 1, "onset_threshold": 1.5}"#, "no onset_threshold above 0"),
+            (#"{"format": 1, "weights_sha256": "\#(sha256)", "feature_version": 1}"#, "no onset_threshold above 0"),
+            (#"{"format": 2, "weights_sha256": "\#(sha256)", "feature_version": 1, "onset_threshold": 0.4}"#, "settings format 2"),
+            ("[1, 2", "is not a detector settings file"),
+            (String(repeating: " ", count: 70_000) + "{}", "is not a detector settings file"),
+        ] {
+            try write(text)
+            XCTAssertTrue(refusal().contains(phrase), "\(refusal()) should say '\(phrase)'")
+        }
+        try FileManager.default.removeItem(atPath: settings)
+        try FileManager.default.createDirectory(atPath: settings, withIntermediateDirectories: false)
+        XCTAssertTrue(refusal().hasPrefix("no settings file"), refusal())
+    }
+
+    func testShippedSettings_belongToTheShippedWeights() throws {
+        let shipped = try Self.weights()
+        XCTAssertGreaterThan(shipped.onsetThreshold, 0)
+        XCTAssertLessThanOrEqual(shipped.onsetThreshold, 1)
+    }
+
     func testModels_madeFromOneFile_keepTheirOwnState() throws {
-        let file = try Self.weights()
+        let file = try Self.weights().weights
         let first = file.makeModel(), second = file.makeModel()
         let input = (0..<file.inputSize).map { Float($0 % 11) / 4 }
         let opening = input.withUnsafeBufferPointer { Array(first.forward($0)) }

@@ -24,6 +24,9 @@ final class ServeConfigurationTests: XCTestCase {
         // Sound weights made for something else: 4 inputs per hop instead of the detector's 218.
         let otherModel = scratch.file("other.smnn")
         try DenseModelFile.write(inputs: 4, outputs: 3, to: otherModel)
+        // Weights that fit, copied without the settings file written with them.
+        let bareModel = scratch.file("bare.smnn")
+        try DenseModelFile.write(inputs: 218, outputs: 3, to: bareModel)
         let cases: [([String], String, Int32)] = [
             (["--input", "bluetooth"], "bluetooth", 64),
             (["--input", "file"], "input.file.path is not set", 78),
@@ -46,6 +49,8 @@ final class ServeConfigurationTests: XCTestCase {
              "model file \(scratch.file("absent.smnn")): no such file", 78),
             (["--detector", "network", "--model", otherModel, "--no-server", "--no-storage"],
              "\(otherModel) takes 4 values per hop but this version of samplemind computes 218", 78),
+            (["--detector", "network", "--model", bareModel, "--no-server", "--no-storage"],
+             "no settings file \(scratch.file("bare.json")) beside \(bareModel)", 78),
         ]
         for (arguments, phrase, status) in cases {
             let outcome = try SampleMindBinary.run(["serve"] + arguments)
