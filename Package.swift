@@ -167,7 +167,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SampleMindAnalysisTests",
-            dependencies: ["SampleMindAnalysis", "SampleMindSynthesis", "SampleMindTestSupport", "SampleMindInference", "SampleMindModels"]
+            dependencies: ["SampleMindAnalysis", "SampleMindSynthesis", "SampleMindTestSupport", "SampleMindInference", "SampleMindModels"],
+            exclude: ["key-classifier-reference.json"]
         ),
         .testTarget(
             name: "SampleMindLiveTests",

@@ -24,7 +24,7 @@ public final class Analyzer {
 
     /// Chroma (for key) is computed from a window four times longer, every `chromaInterval` hops.
     static let chromaWindowFactor = 4
-    static let chromaUpdatesPerSecond = 25.0
+    public static let chromaUpdatesPerSecond = 25.0
     /// Where, relative to the centre of the window, the onset detector places an attack it
     /// detects: measured on synthetic clicks (SampleMindAnalysisTests, OnsetDetectorTests).
     static let onsetTimeOffsetSeconds = 0.013
@@ -46,6 +46,9 @@ public final class Analyzer {
     private let tempo: TempoTracker
     private let beats: BeatTracker
     private let chroma: ChromaExtractor
+    /// What the key tracker reads, updated ``chromaUpdatesPerSecond`` times a second (for
+    /// `samplemind features`, which writes it for training the key classifier).
+    public let keyInput: KeyInput
     private let key: KeyTracker
     private var hopIndex = 0
     private var lastReportedBPM: Float = 0
@@ -102,7 +105,8 @@ public final class Analyzer {
         beats = BeatTracker(frameRate: configuration.frameRate, beatsPerBar: configuration.beatsPerBar)
         chroma = ChromaExtractor(
             binCount: chromaSpectrum.binCount, binHz: chromaSpectrum.binHz, updatesPerSecond: chromaRate)
-        key = KeyTracker(profile: configuration.keyProfile, updatesPerSecond: chromaRate)
+        keyInput = KeyInput(updatesPerSecond: chromaRate)
+        key = KeyTracker(profile: configuration.keyProfile, classifier: configuration.keyModel, updatesPerSecond: chromaRate)
 
         delays = TrackerDelays(configuration: configuration)
     }
@@ -149,7 +153,7 @@ public final class Analyzer {
             chroma.process(chromaSpectrum.power)
             chroma.write(into: &frame)
             frame.tuningCents = chroma.tuningSemitones * 100
-            if key.process(chroma: chroma.chroma, total: chroma.total), key.keyIndex >= 0 {
+            if keyInput.process(chroma), key.process(keyInput), key.keyIndex >= 0 {
                 let changedAt = max(0, frame.timeSeconds - Double(key.changeLagSeconds))
                 events.append(.key(timeSeconds: changedAt, key: MusicalKey(index: key.keyIndex),
                                    confidence: key.confidence))

@@ -33,6 +33,8 @@ public struct AnalyzerConfiguration: Sendable, Equatable {
     public var detector: Detector = .dsp
     /// The network's weights and settings, read and checked once at start-up.
     public var network: DetectorModel?
+    /// The trained key classifier; nil to score keys by correlation with ``keyProfile``.
+    public var keyModel: KeyModel?
     /// What turns the network's activations into beats (the DSP detectors have their own).
     public var beatDecoder: BeatDecoder = .barPointer
 

@@ -126,8 +126,4 @@ final class BarPointerStateSpace {
             points += 1
         }
     }
-
-    /// The bar of meter index `meter` and tempo index `tempo`.
-    @inline(__always)
-    func bar(meter: Int, tempo: Int) -> Int { meter * tempoCount + tempo }
 }

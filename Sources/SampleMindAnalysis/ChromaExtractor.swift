@@ -10,12 +10,18 @@ import SampleMindDSP
 /// magnitude, forgetting over about ten seconds); each peak then adds its magnitude to the one or
 /// two nearest pitch classes of the corrected grid, with a cos² weight over 4/3 semitone.
 ///
+/// The peaks below ``bassHighestHz`` also make a bass profile: the bass line names the key's
+/// tonic and dominant more plainly than the chords above it, which share most of their notes
+/// with the relative and parallel keys.
+///
 /// Only peaks that stand out of their neighbourhood and last count: a partial of a note rises far
 /// above the bins around it in one update after another, while the rare noise bin that stands
 /// out does not stay, so white, pink or brown noise gives no profile and no key.
 final class ChromaExtractor {
     static let lowestHz: Float = 65
     static let highestHz: Float = 3_500
+    /// Peaks up to about middle C count for the bass profile as well.
+    static let bassHighestHz: Float = 262
     static let peakRangeDB: Float = 50
     static let weightWidthSemitones: Float = 4.0 / 3.0
     static let tuningMemorySeconds: Float = 10
@@ -41,6 +47,9 @@ final class ChromaExtractor {
     /// The latest profile C…B (raw magnitudes), and their sum.
     let chroma: UnsafeMutableBufferPointer<Float>
     private(set) var total: Float = 0
+    /// The same of the peaks below ``bassHighestHz``.
+    let bassChroma: UnsafeMutableBufferPointer<Float>
+    private(set) var bassTotal: Float = 0
 
     /// Not real-time safe: allocates.
     init(binCount: Int, binHz: Float, updatesPerSecond: Float) {
@@ -56,6 +65,8 @@ final class ChromaExtractor {
         decibelSpectrum.initialize(repeating: -200)
         chroma = .allocate(capacity: 12)
         chroma.initialize(repeating: 0)
+        bassChroma = .allocate(capacity: 12)
+        bassChroma.initialize(repeating: 0)
         tuningDecay = exp(-1 / (Self.tuningMemorySeconds * updatesPerSecond))
     }
 
@@ -64,6 +75,7 @@ final class ChromaExtractor {
         previousPeaks.deallocate()
         currentPeaks.deallocate()
         chroma.deallocate()
+        bassChroma.deallocate()
     }
 
     /// Real-time safe: no allocation, locks or system calls.
@@ -75,8 +87,12 @@ final class ChromaExtractor {
             decibelSpectrum[k] = db
             if k >= firstBin - 1, k <= lastBin + 1 { loudest = max(loudest, db) }
         }
-        for i in 0..<12 { chroma[i] = 0 }
+        for i in 0..<12 {
+            chroma[i] = 0
+            bassChroma[i] = 0
+        }
         total = 0
+        bassTotal = 0
         let threshold = max(-100, loudest - Self.peakRangeDB)
         var frameReal: Float = 0, frameImaginary: Float = 0
         let halfWidth = Self.weightWidthSemitones / 2
@@ -105,6 +121,10 @@ final class ChromaExtractor {
                 let pitchClass = (Int(candidate) % 12 + 12) % 12
                 chroma[pitchClass] += magnitude * shape * shape
                 total += magnitude * shape * shape
+                if frequency < Self.bassHighestHz {
+                    bassChroma[pitchClass] += magnitude * shape * shape
+                    bassTotal += magnitude * shape * shape
+                }
             }
         }
         swap(&previousPeaks, &currentPeaks)

@@ -1,10 +1,11 @@
 import Glibc
 
-/// Key estimation by correlating a smoothed pitch-class profile with the 24 rotations of a
-/// published key profile (Krumhansl & Schmuckler's method; profiles in ``KeyProfile``).
+/// Key estimation from the averaged pitch-class profiles of ``KeyInput``: by correlating the
+/// profile with the 24 rotations of a published key profile (Krumhansl & Schmuckler's method;
+/// profiles in ``KeyProfile``), or by the trained ``KeyClassifier``, which also reads the bass
+/// and tells relative and parallel keys apart better.
 ///
-/// The profile is averaged with exponential forgetting (time constant five seconds) over frames
-/// that carry tonal energy. After one second of such frames the best key so far is shown as
+/// Scores are updated over frames that carry tonal energy. After one second of such frames the best key so far is shown as
 /// provisional, its confidence scaled down; it is committed (and a key event emitted) after three
 /// seconds. After that the key changes only when another key has correlated better by a margin
 /// for four seconds (hysteresis), so a passing chord or the blend of two keys during a modulation
@@ -13,15 +14,15 @@ import Glibc
 /// Algorithmic delay: half the chroma window plus the smoothing; a change is reported four
 /// seconds after it has become clear. Key events carry the estimated time of the change itself.
 final class KeyTracker {
-    static let memorySeconds: Float = 5
     static let firstKeySeconds: Float = 3
     static let provisionalKeySeconds: Float = 1
     static let changeHoldSeconds: Float = 4
-    static let changeMargin: Float = 0.04
+    /// The correlation by which another key must beat the shown one to challenge it (profiles).
+    static let correlationChangeMargin: Float = 0.04
 
     private let profiles: UnsafeMutableBufferPointer<Float>
-    private let smoothed: UnsafeMutableBufferPointer<Float>
-    private let decay: Float
+    private let classifier: KeyClassifier?
+    private let changeMargin: Float
     private let secondsPerUpdate: Float
     private var tonalSeconds: Float = 0
     private var challengerSeconds: Float = 0
@@ -48,8 +49,9 @@ final class KeyTracker {
     private(set) var runnerUpKeyIndex = -1
     private(set) var margin: Float = 0
 
+    /// Scores keys with `classifier` when given, else by correlation with `profile`.
     /// Not real-time safe: allocates.
-    init(profile: KeyProfile, updatesPerSecond: Float) {
+    init(profile: KeyProfile, classifier: KeyModel? = nil, updatesPerSecond: Float) {
         profiles = .allocate(capacity: 24 * 12)
         for (modeOffset, weights) in [(0, profile.major), (12, profile.minor)] {
             let mean = weights.reduce(0, +) / 12
@@ -61,31 +63,24 @@ final class KeyTracker {
                 }
             }
         }
-        smoothed = .allocate(capacity: 12)
-        smoothed.initialize(repeating: 0)
+        self.classifier = classifier.map(KeyClassifier.init)
+        changeMargin = classifier?.changeMargin ?? Self.correlationChangeMargin
         historyLength = Int(Self.lookbackSeconds * updatesPerSecond)
         scoreHistory = .allocate(capacity: historyLength * 24)
         scoreHistory.initialize(repeating: 0)
         secondsPerUpdate = 1 / updatesPerSecond
-        decay = exp(-secondsPerUpdate / Self.memorySeconds)
     }
 
     deinit {
         profiles.deallocate()
-        smoothed.deallocate()
         scoreHistory.deallocate()
     }
 
-    /// Takes one pitch-class profile and its total magnitude; returns true when the reported key changed.
-    /// Real-time safe: no allocation, locks or system calls.
-    func process(chroma: UnsafeMutableBufferPointer<Float>, total: Float) -> Bool {
-        guard total > 1e-4 else { return false }
-        var peak: Float = 0
-        for i in 0..<12 { peak = max(peak, chroma[i]) }
-        for i in 0..<12 { smoothed[i] = smoothed[i] * decay + chroma[i] / peak }
+    /// Takes the input after an update that carried tonal energy; returns true when the reported
+    /// key changed. Real-time safe: no allocation, locks or system calls.
+    func process(_ input: KeyInput) -> Bool {
         tonalSeconds += secondsPerUpdate
-
-        guard let (best, bestScore, currentScore) = match(smoothed, scoring: keyIndex) else { return false }
+        guard let (best, bestScore, currentScore) = match(input, scoring: keyIndex) else { return false }
         historyHead = (historyHead + 1) % historyLength
         historyFilled = min(historyFilled + 1, historyLength)
         defer { findRunnerUp() }
@@ -100,7 +95,7 @@ final class KeyTracker {
         }
         confidence = max(0, currentScore)
         displayedConfidence = confidence
-        guard best != keyIndex, bestScore - currentScore >= Self.changeMargin else {
+        guard best != keyIndex, bestScore - currentScore >= changeMargin else {
             challenger = -1
             challengerSeconds = 0
             return false
@@ -140,23 +135,18 @@ final class KeyTracker {
     }
 
 
-    /// The best key for `profile` by Pearson correlation, its score, and the score of `key`
-    /// (−2 when key is −1); nil for a flat profile. Real-time safe.
-    private func match(_ profile: UnsafeMutableBufferPointer<Float>, scoring key: Int) -> (Int, Float, Float)? {
+    /// The best key for `input`, its score, and the score of `key` (−2 when key is −1); nil for
+    /// a flat profile. Writes every key's score into the next row of the history. Real-time safe.
+    private func match(_ input: KeyInput, scoring key: Int) -> (Int, Float, Float)? {
         let row = ((historyHead + 1) % historyLength) * 24
-        var mean: Float = 0
-        for i in 0..<12 { mean += profile[i] }
-        mean /= 12
-        var norm: Float = 0
-        for i in 0..<12 { norm += (profile[i] - mean) * (profile[i] - mean) }
-        norm = sqrt(norm)
-        guard norm > 1e-9 else { return nil }
+        if let classifier {
+            classifier.score(input, into: scoreHistory.baseAddress! + row)
+        } else if !correlate(input.chroma, into: row) {
+            return nil
+        }
         var best = 0, bestScore: Float = -2, keyScore: Float = -2
         for candidate in 0..<24 {
-            var r: Float = 0
-            for i in 0..<12 { r += profiles[candidate * 12 + i] * (profile[i] - mean) }
-            r /= norm
-            scoreHistory[row + candidate] = r
+            let r = scoreHistory[row + candidate]
             if r > bestScore {
                 bestScore = r
                 best = candidate
@@ -164,6 +154,24 @@ final class KeyTracker {
             if candidate == key { keyScore = r }
         }
         return (best, bestScore, keyScore)
+    }
+
+    /// Each key's Pearson correlation with `profile` into history row `row`; false for a flat
+    /// profile. Real-time safe.
+    private func correlate(_ profile: UnsafeMutableBufferPointer<Float>, into row: Int) -> Bool {
+        var mean: Float = 0
+        for i in 0..<12 { mean += profile[i] }
+        mean /= 12
+        var norm: Float = 0
+        for i in 0..<12 { norm += (profile[i] - mean) * (profile[i] - mean) }
+        norm = sqrt(norm)
+        guard norm > 1e-9 else { return false }
+        for candidate in 0..<24 {
+            var r: Float = 0
+            for i in 0..<12 { r += profiles[candidate * 12 + i] * (profile[i] - mean) }
+            scoreHistory[row + candidate] = r / norm
+        }
+        return true
     }
 
     /// After a step from key `old` to key `new`, the smoothed profile moves towards `new`, so

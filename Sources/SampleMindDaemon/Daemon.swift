@@ -71,6 +71,15 @@ public final class Daemon {
                 throw .configuration("cannot start: \(error); or set analysis.detector = \"dsp\" to use the signal-processing detectors")
             }
         }
+        if options.string("analysis.key") != KeyEstimator.profile.rawValue {
+            do {
+                let model = try KeyWeights.load(options.string("analysis.key_model"))
+                settings.keyModel = model
+                log(.info, "key classifier: \(PrintableText.escaped(model.weights.path)) (sha256 \(model.weights.sha256.prefix(12)))")
+            } catch {
+                throw .configuration("cannot start: \(error); or set analysis.key = \"profile\" to use the key profile")
+            }
+        }
         if priority > 0, let refusal = RealtimeThread.lockMemory() {
             log(.warning, "could not lock memory (\(refusal)); page faults may delay analysis. Raise LimitMEMLOCK to avoid it")
         }

@@ -7,8 +7,16 @@ public enum ShippedModels {
     /// The onset, beat and downbeat network (docs/model.md).
     public static let detectorFileName = "detector.smnn"
 
+    /// The key classifier (docs/model.md).
+    public static let keyFileName = "key.smnn"
+
     /// Where the shipped detector weights are, or nil when they were not installed with the binary.
-    public static var detectorPath: String? {
-        InstalledBundle.path(of: "Weights/\(detectorFileName)", in: bundleName, directory: false)
+    public static var detectorPath: String? { path(of: detectorFileName) }
+
+    /// Where the shipped key classifier's weights are, or nil when they were not installed with the binary.
+    public static var keyPath: String? { path(of: keyFileName) }
+
+    private static func path(of file: String) -> String? {
+        InstalledBundle.path(of: "Weights/\(file)", in: bundleName, directory: false)
     }
 }

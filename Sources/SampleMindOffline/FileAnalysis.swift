@@ -19,6 +19,8 @@ public enum FileAnalysis {
         /// The network's weights and settings, read once for every file.
         public var network: DetectorModel?
         public var beatDecoder: BeatDecoder = .barPointer
+        /// The key classifier; nil to find the key by correlation with ``keyProfile``.
+        public var keyModel: KeyModel?
 
         public init() {}
     }
@@ -54,6 +56,7 @@ public enum FileAnalysis {
         configuration.detector = options.detector
         configuration.network = options.network
         configuration.beatDecoder = options.beatDecoder
+        configuration.keyModel = options.keyModel
         let analyzer: Analyzer
         do { analyzer = try Analyzer(configuration: configuration) } catch { throw .analysis(path: path, error) }
 

@@ -33,8 +33,14 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Analyse only this channel (1 = first) instead of all channels combined.")
     var channel: Int?
 
-    @Option(help: "Key profile: \(KeyProfile.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var keyProfile: String = KeyProfile.temperley.rawValue
+    @Option(help: "How the key is found: classifier (the trained key classifier, which also reads the bass; the default) or profile (correlation with --key-profile; the default when --key-profile is given).")
+    var key: String?
+
+    @Option(help: "The key classifier's weight file (default: the one installed with samplemind).")
+    var keyModel: String?
+
+    @Option(help: "Key profile for --key profile: \(KeyProfile.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var keyProfile: String?
 
     @Option(help: "Onset, beat and downbeat detector: network (the trained network; falls back to dsp where it cannot run) or dsp.")
     var detector: String = Detector.dsp.rawValue
@@ -67,22 +73,44 @@ struct AnalyzeCommand: ParsableCommand {
                 "--model and --beat-decoder choose the network's weights and decoder, and the detector is dsp; "
                     + "add --detector network to use them, or leave them out")
         }
-        guard KeyProfile(rawValue: keyProfile) != nil else {
+        if let keyProfile, KeyProfile(rawValue: keyProfile) == nil {
             throw ValidationError("unknown key profile '\(keyProfile)'; use one of: \(KeyProfile.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        if let key, KeyEstimator(rawValue: key) == nil {
+            throw ValidationError("unknown key estimator '\(key)'; use \(KeyEstimator.allCases.map(\.rawValue).joined(separator: " or "))")
+        }
+        let estimator = keyEstimator
+        if estimator == .profile, keyModel != nil {
+            throw ValidationError("--key-model chooses the key classifier's weights and --key is profile; "
+                + "add --key classifier to use them, or leave --key-model out")
+        }
+        if estimator == .classifier, keyProfile != nil {
+            throw ValidationError("--key-profile is for --key profile; the classifier has no profile to choose")
+        }
+    }
+
+    /// The estimator asked for, or implied: a key profile asks for the profile.
+    private var keyEstimator: KeyEstimator {
+        key.flatMap(KeyEstimator.init(rawValue:)) ?? (keyProfile == nil ? .classifier : .profile)
     }
 
     func run() throws {
         var options = FileAnalysis.Options()
         options.hopSize = hop
         options.windowSize = window
-        options.keyProfile = KeyProfile(rawValue: keyProfile) ?? .temperley
+        options.keyProfile = keyProfile.flatMap(KeyProfile.init(rawValue:)) ?? .temperley
         if let channel { options.channels = .single(channel - 1) }
         options.detector = Detector(rawValue: detector) ?? .dsp
         options.beatDecoder = beatDecoder.flatMap(BeatDecoder.init(rawValue:)) ?? .barPointer
         if options.detector == .network {
             do { options.network = try DetectorWeights.load(model) } catch {
                 throw CommandFailure("\(error); or use --detector dsp (the signal-processing detectors)")
+            }
+        }
+
+        if keyEstimator == .classifier {
+            do { options.keyModel = try KeyWeights.load(keyModel) } catch {
+                throw CommandFailure("\(error); or use --key profile (correlation with a key profile)")
             }
         }
 

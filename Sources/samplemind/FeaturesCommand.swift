@@ -15,7 +15,8 @@ struct FeaturesCommand: ParsableCommand {
             \(Int(NetworkInput.bandsPerOctave)) log-frequency bands per octave from \(Int(NetworkInput.lowestHz)) Hz \
             to \(Int(NetworkInput.highestHz)) Hz, then each band's rise since the previous hop) and \
             DIR/<name>.json (sample rate, hop, window, frame rate, the time of the first frame, band centres, \
-            feature version). Files below \(Int(NetworkInput.minimumSampleRate.rounded(.up))) Hz are refused: \
+            feature version), and DIR/<name>.key.npy (the key classifier's input at every hop: the averaged \
+            pitch-class profile and the bass's, 24 values). Files below \(Int(NetworkInput.minimumSampleRate.rounded(.up))) Hz are refused: \
             the bands would not reach \(Int(NetworkInput.highestHz)) Hz. A file that cannot be read is \
             reported and the others are still written; the exit status is then 1.
             """
@@ -54,9 +55,11 @@ struct FeaturesCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: output)
         let array = directory.appendingPathComponent("\(name).npy")
         let description = directory.appendingPathComponent("\(name).json")
-        let data = NumpyArray.encode(
-            features.values, rows: features.description.frames, columns: features.description.valuesPerFrame)
-        for (target, bytes) in [(array, data), (description, try encoder.encode(features.description))] {
+        let keyArray = directory.appendingPathComponent("\(name).key.npy")
+        let frames = features.description.frames
+        let data = NumpyArray.encode(features.values, rows: frames, columns: features.description.valuesPerFrame)
+        let keyData = NumpyArray.encode(features.keyValues, rows: frames, columns: features.description.keyValuesPerFrame)
+        for (target, bytes) in [(array, data), (keyArray, keyData), (description, try encoder.encode(features.description))] {
             do {
                 try bytes.write(to: target, options: .atomic)
             } catch {

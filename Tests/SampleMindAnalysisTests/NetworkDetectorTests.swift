@@ -10,9 +10,12 @@ final class NetworkDetectorTests: XCTestCase {
     /// The shipped weights, found beside the test binary as samplemind finds them beside itself.
     static func weights() throws -> DetectorModel { try DetectorWeights.load(nil) }
 
+    /// The trained models shipped with samplemind: the network detector and the key classifier
+    /// (the allocation, causality, silence and noise tests run them together).
     static func network(_ configuration: inout AnalyzerConfiguration) {
         configuration.detector = .network
         configuration.network = try? weights()
+        configuration.keyModel = try? KeyWeights.load(nil)
     }
 
     func testNetwork_onDrumsAndChords_findsTheBeatsTheBarAndTheTempo() throws {
@@ -109,8 +112,8 @@ final class NetworkDetectorTests: XCTestCase {
             (#"{"format": 1, "weights_sha256": "\#(sha256)", "feature_version": 1, "onset_threshold": 1.5}"#, "no onset_threshold above 0"),
             (#"{"format": 1, "weights_sha256": "\#(sha256)", "feature_version": 1}"#, "no onset_threshold above 0"),
             (#"{"format": 2, "weights_sha256": "\#(sha256)", "feature_version": 1, "onset_threshold": 0.4}"#, "settings format 2"),
-            ("[1, 2", "is not a detector settings file"),
-            (String(repeating: " ", count: 70_000) + "{}", "is not a detector settings file"),
+            ("[1, 2", "is not a settings file"),
+            (String(repeating: " ", count: 1_100_000) + "{}", "is not a settings file"),
         ] {
             try write(text)
             XCTAssertTrue(refusal().contains(phrase), "\(refusal()) should say '\(phrase)'")

@@ -187,6 +187,11 @@ final class AnalyzeCommandTests: XCTestCase {
             (["analyze", "--detector", "network", "--model", models.1, song],
              "\(models.1) gives 2 values per hop, not the 3 (onset, beat, downbeat) a detector needs"),
             (["analyze", "--detector", "network", "--model", song, song], "or use --detector dsp"),
+            (["analyze", "--key", "guess", song], "unknown key estimator 'guess'; use classifier or profile"),
+            (["analyze", "--key", "classifier", "--key-profile", "krumhansl", song], "the classifier has no profile to choose"),
+            (["analyze", "--key", "profile", "--key-model", song, song], "add --key classifier to use them"),
+            (["analyze", "--key-model", models.0, song], "\(models.0) takes 4 values and gives 3; a key classifier takes 24"),
+            (["analyze", "--key-model", song, song], "or use --key profile"),
         ] {
             let outcome = try SampleMindBinary.run(arguments)
             XCTAssertNotEqual(outcome.status, 0, "\(arguments)")

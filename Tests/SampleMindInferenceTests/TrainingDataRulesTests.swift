@@ -57,6 +57,9 @@ final class TrainingDataRulesTests: XCTestCase {
         // A pinned soundfont, where its Debian package (timgm6mb-soundfont) is installed.
         let font = "/usr/share/sounds/sf2/TimGM6mb.sf2"
         if FileManager.default.fileExists(atPath: font) { sources.append((path: font, resolved: font)) }
+        // music21 scores other than the evaluation corpus's (Mozart's K. 156 beside the excluded K. 155).
+        let score = try write("<score/>", to: "music21/corpus/mozart/k156/movement1.mxl")
+        sources.append((path: score, resolved: score))
         let outcome = try check(sources, corpus: (corpus as NSString).deletingLastPathComponent)
         XCTAssertEqual(outcome.status, 0, outcome.errors)
     }
@@ -73,6 +76,9 @@ final class TrainingDataRulesTests: XCTestCase {
         let impostor = try write("not the pinned TimGM6mb", to: "sf2/TimGM6mb.sf2")
         let bach = try write("<score/>", to: "music21/corpus/bach/bwv66.6.mxl")
         let chorale = try write("<score/>", to: "music21/corpus/essenFolksong/chorales.abc")
+        let rag = try write("<score/>", to: "music21/corpus/joplin/maple_leaf_rag.mxl")
+        let lindenbaum = try write("<score/>", to: "music21/corpus/schubert/Lindenbaum.xml")
+        let k155 = try write("<score/>", to: "music21/corpus/mozart/k155/movement2.mxl")
         let cases: [(String, String, String)] = [
             (corpusFile, corpusFile, "a file of the evaluation corpus"),
             (copied, copied, "its contents are those of the evaluation corpus file"),
@@ -83,6 +89,9 @@ final class TrainingDataRulesTests: XCTestCase {
             (impostor, impostor, "a soundfont not on the allowed list"),
             (bach, bach, "an excluded music21 score"),
             (chorale, chorale, "an excluded music21 score"),
+            (rag, rag, "an excluded music21 score"),
+            (lindenbaum, lindenbaum, "an excluded music21 score"),
+            (k155, k155, "an excluded music21 score"),
         ]
         let allowed = try write("a snare", to: "kits/Kit/snare.wav")
         for (path, resolved, reason) in cases {

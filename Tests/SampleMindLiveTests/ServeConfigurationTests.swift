@@ -51,6 +51,9 @@ final class ServeConfigurationTests: XCTestCase {
              "\(otherModel) takes 4 values per hop but this version of samplemind computes 218", 78),
             (["--detector", "network", "--model", bareModel, "--no-server", "--no-storage"],
              "no settings file \(scratch.file("bare.json")) beside \(bareModel)", 78),
+            (["--key-model", otherModel, "--no-server", "--no-storage"],
+             "\(otherModel) takes 4 values and gives 3; a key classifier takes 24", 78),
+            (["--key", "guess"], "analysis.key must be one of \"classifier\", \"profile\"", 78),
         ]
         for (arguments, phrase, status) in cases {
             let outcome = try SampleMindBinary.run(["serve"] + arguments)

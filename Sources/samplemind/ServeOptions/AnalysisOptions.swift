@@ -14,7 +14,15 @@ struct AnalysisOptions: ServeOptionGroup {
     @Option(help: "The network's weight file (default: the one installed with samplemind). [analysis.model]")
     var model: String?
 
+    @Option(help: "How the key is found: classifier or profile. [analysis.key]")
+    var key: String?
+
+    @Option(help: "The key classifier's weight file (default: the one installed with samplemind). [analysis.key_model]")
+    var keyModel: String?
+
     func overrides(into values: inout [String: ConfigurationValue]) {
+        if let key { values["analysis.key"] = .string(key) }
+        if let keyModel { values["analysis.key_model"] = .string(keyModel) }
         if let detector { values["analysis.detector"] = .string(detector) }
         if let model { values["analysis.model"] = .string(model) }
         if let realtimePriority { values["analysis.realtime_priority"] = .integer(realtimePriority) }
