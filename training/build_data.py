@@ -1,6 +1,8 @@
 """Builds the training and validation data: generated pieces with known beats, bars, meter,
-onsets and key, rendered with allowed soundfonts and real drum samples, augmented, and their
-network input computed by SampleMind's own front-end (`samplemind features`).
+onsets and key, and excerpts of scores from music21's corpus (scores.py: about 37 % of the music
+pieces, most without drums, many on legato instruments), rendered with allowed soundfonts and real
+drum samples, augmented, and their network input computed by SampleMind's own front-end
+(`samplemind features`).
 
     python build_data.py --out data            # the full set
     python build_data.py --out quick --quick   # a few minutes, to smoke-test the pipeline
@@ -9,9 +11,12 @@ network input computed by SampleMind's own front-end (`samplemind features`).
 Writes OUT/{train,valid,test}/NNNNN.flac, NNNNN.labels.json, features/NNNNN.npy (+ .json), and
 OUT/manifest.json: the settings, every source file read and every file written, with its sha256,
 then runs the exclusion check (sources.py) on it. Validation uses a soundfont (OPL-3 FM) and drum
-kits that training never sees; the test split uses the same held-out sources with pieces of its own,
-for figures that nothing (the onset threshold included) was tuned on. A stopped build resumes where
-it was when run again with the same settings, and refuses to mix in pieces made with others.
+kits that training never sees, and scores by composers and collections that training never sees
+(scores.HELD_OUT_COLLECTIONS); the test split uses the same held-out sources with pieces (and score
+files) of its own, for figures that nothing (the onset threshold included) was tuned on. Every piece
+whose labels have drums is checked to have audible drums, and every one with notes audible notes. A
+stopped build resumes where it was when run again with the same settings, and refuses to mix in
+pieces made with others.
 """
 
 import argparse
@@ -28,9 +33,10 @@ import soundfile
 import compose
 import dataset
 import render
+import scores
 import sources
 
-VERSION = 2
+VERSION = 3
 # A split's number is part of every piece's random key (seed, index, number), so no piece of one
 # split shares its generator with a piece of another, whatever --seed is. Half of the validation and
 # test pieces use `unseen_soundfont`, which training never hears.
@@ -46,23 +52,53 @@ SPLITS["test"] = {**SPLITS["valid"], "number": 2}  # validation's held-out sourc
 # What to change when a setting differs from the one the data set was made with.
 SETTINGS = {"version": "this build_data.py", "seed": "--seed", "seconds": "--seconds (--quick makes it 12)",
             "samplemind_version": "the samplemind binary (--samplemind)",
-            "feature_version": "the samplemind binary (--samplemind)"}
+            "feature_version": "the samplemind binary (--samplemind)",
+            "music21_version": "music21 (training/requirements.txt)"}
 
 
 def kits_for(split):
     settings = SPLITS[split]
-    kits = render.hydrogen_kits(settings["kits"])
-    return [k for k in kits if k.name not in settings["excluded_kits"]]
+    return render.hydrogen_kits(settings["kits"], settings["excluded_kits"])
+
+
+def require_audible(stem, what, split, name, labels):
+    """Refuses a piece whose labels promise sound (drum hits, notes) that its audio stem lacks: a
+    kit or soundfont that plays nothing (AVL drums on the percussion channel did) would teach the
+    network beats and onsets in silence."""
+    if render.silent(stem):
+        raise RuntimeError(f"{split}/{name}: its labels have {what} but the {what} rendered silent (peak below "
+                           f"-60 dBFS; drum kit {labels.get('drum_kit')!r}, drum soundfont "
+                           f"{labels.get('drum_soundfont')!r}, soundfont {labels.get('soundfont')!r}); fix the kit reader "
+                           f"or renderer (training/render.py) before building data")
+
+
+def score_cache(out):
+    return os.path.join(out, "score-cache")
+
+
+def is_score_piece(seed, index, number):
+    """Whether music piece `index` is a score excerpt: in every block of 8 pieces, the same number
+    (scores.SCORE_SHARE of 8, rounded) at places drawn for the block, so every split, however small
+    (--quick), has its share rather than a coin's luck."""
+    per_block = int(round(scores.SCORE_SHARE * 8))
+    return bool(np.random.default_rng([seed, index // 8, number, 3]).permutation(8)[index % 8] < per_block)
 
 
 def make_piece(job):
+    """A music piece: a generated one or (scores.SCORE_SHARE of them) a score excerpt."""
     split, index, build, out = job
     settings, seconds = SPLITS[split], build["seconds"]
-    rng = np.random.default_rng([build["seed"], index, settings["number"]])
+    from_score = is_score_piece(build["seed"], index, settings["number"])
+    # Each kind has its own random stream, so a generated piece is the same whatever the score share.
+    rng = np.random.default_rng([build["seed"], index, settings["number"]] + ([1] if from_score else []))
     kits = kits_for(split)
     rate = 48000 if rng.random() < 0.2 else 44100
-    kind = rng.choice(["band", "harmony", "drums"], p=[0.55, 0.30, 0.15])
-    with_drums, with_harmony = kind in ("band", "drums"), kind in ("band", "harmony")
+    if from_score:
+        kind = "score"
+        with_drums, with_harmony = bool(rng.random() < scores.DRUM_SHARE), True
+    else:
+        kind = str(rng.choice(["band", "harmony", "drums"], p=[0.55, 0.30, 0.15]))
+        with_drums, with_harmony = kind in ("band", "drums"), kind in ("band", "harmony")
     soundfont = str(rng.choice(settings["soundfonts"]))
     if settings["unseen_soundfont"] and index % 2 == 0:
         soundfont = settings["unseen_soundfont"]
@@ -70,34 +106,57 @@ def make_piece(job):
     kit = kits[int(rng.integers(len(kits)))] if use_kit else None
     drum_font = str(rng.choice(settings["drum_soundfonts"])) if with_drums and not use_kit else None
     roles = set(kit.roles) if kit else set(render.GM_DRUM_NOTES)
-    piece = compose.compose(rng, seconds, with_drums, with_harmony, roles)
-    programs = {"harmony": int(rng.choice(compose.CHORD_PROGRAMS)), "bass": int(rng.choice(compose.BASS_PROGRAMS)),
-                "melody": int(rng.choice(compose.MELODY_PROGRAMS))}
+    if from_score:
+        piece = scores.piece(rng, split, seconds, score_cache(out))
+        if with_drums:  # a groove on the score's own beats and bars
+            composer = compose.Composer(rng, piece["meter"], 0, False, np.array(piece["beats"]), np.array(piece["positions"]),
+                                        timing_spread_s=float(rng.uniform(0, 0.008)))
+            piece["drum_hits"], piece["styles"]["drums"] = composer.drums(roles)
+            piece["onsets"] = scores.merge(sorted(piece["onsets"] + [t for t, _, _ in piece["drum_hits"] if 0 <= t < seconds]))
+        programs = piece["programs"]
+    else:
+        piece = compose.compose(rng, seconds, with_drums, with_harmony, roles)
+        programs = {"harmony": int(rng.choice(compose.CHORD_PROGRAMS)), "bass": int(rng.choice(compose.BASS_PROGRAMS)),
+                    "melody": int(rng.choice(compose.MELODY_PROGRAMS))}
     length = int(seconds * rate)
-    audio = render.render_parts(piece, os.path.join(render.SOUNDFONTS, soundfont), programs, rate, length, rng,
-                                os.path.join(render.SOUNDFONTS, drum_font) if drum_font else None)
+    music, drums = render.render_parts(piece, os.path.join(render.SOUNDFONTS, soundfont), programs, rate, length, rng,
+                                       os.path.join(render.SOUNDFONTS, drum_font) if drum_font else None)
     if kit:
         drums = render.mix_drums(piece["drum_hits"], kit, rng, rate, length, render.SampleCache(rate))
         balance = float(rng.uniform(0.5, 2.0)) if with_harmony else 1.0
-        audio = audio * (np.std(drums) / (np.std(audio) + 1e-9) / balance if with_harmony and np.std(audio) > 0 else 1) + drums
-    audio, augmentation = render.augment(audio, rng, rate)
+        music = music * (np.std(drums) / (np.std(music) + 1e-9) / balance if with_harmony and np.std(music) > 0 else 1)
     name = f"{index:05d}"
-    path = os.path.join(out, split, f"{name}.flac")
-    soundfile.write(path, audio, rate, subtype="PCM_16")
     labels = {k: piece[k] for k in ("meter", "key", "tonic", "minor", "beats", "positions", "downbeats", "onsets",
                                     "tempo", "styles", "seconds")}
-    labels.update({"version": VERSION, "split": split, "sample_rate": rate, "kind": str(kind),
+    labels.update({"version": VERSION, "split": split, "sample_rate": rate, "kind": kind,
                    "soundfont": soundfont if with_harmony else None,  # drums alone play no soundfont's instruments
                    "drum_kit": kit.name if kit else None, "drum_soundfont": drum_font, "programs": programs,
-                   "augmentation": augmentation, "build": build})
+                   "drum_hits": len(piece["drum_hits"]), "notes": sum(len(p["notes"]) for p in piece["parts"])})
+    if from_score:
+        labels["score"] = piece["score"]
+    if labels["drum_hits"]:
+        require_audible(drums, "drums", split, name, labels)
+    if labels["notes"]:
+        require_audible(music, "notes", split, name, labels)
+    audio, augmentation = render.augment(music + drums, rng, rate)
+    labels.update({"augmentation": augmentation, "build": build})
+    path = os.path.join(out, split, f"{name}.flac")
+    soundfile.write(path, audio, rate, subtype="PCM_16")
     with open(os.path.join(out, split, f"{name}.labels.json"), "w") as file:
         json.dump(labels, file)
-    used = [os.path.join(render.SOUNDFONTS, soundfont)] if with_harmony else []
-    if drum_font:
-        used.append(os.path.join(render.SOUNDFONTS, drum_font))
-    if kit:
-        used += kit.sample_paths()
-    return path, used
+    return path, sources_of(labels)
+
+
+def sources_of(labels):
+    """The source files a piece was made from, by its labels."""
+    used = [os.path.join(render.SOUNDFONTS, labels["soundfont"])] if labels.get("soundfont") else []
+    if labels.get("drum_soundfont"):
+        used.append(os.path.join(render.SOUNDFONTS, labels["drum_soundfont"]))
+    if labels.get("drum_kit"):
+        used += render.HydrogenKit(os.path.join(render.HYDROGEN_KITS, labels["drum_kit"])).sample_paths()
+    if labels.get("score"):
+        used.append(os.path.join(scores.corpus_directory(), labels["score"]["path"]))
+    return used
 
 
 def make_noise(job):
@@ -169,7 +228,7 @@ def build_settings(args, binary):
     """What the pieces depend on besides their index: recorded in every label file and the manifest."""
     version = subprocess.run([binary, "--version"], check=True, capture_output=True, text=True).stdout.strip()
     return {"version": VERSION, "seed": args.seed, "seconds": float(args.seconds), "samplemind_version": version,
-            "feature_version": feature_version(binary)}
+            "feature_version": feature_version(binary), "music21_version": scores.music21_version()}
 
 
 def check_resume(out, build):
@@ -243,13 +302,7 @@ def main():
         audio = sorted(f for f in os.listdir(directory) if f.endswith(".flac"))
         for name in audio:
             with open(os.path.join(directory, name.replace(".flac", ".labels.json"))) as file:
-                labels = json.load(file)
-            if labels.get("soundfont"):
-                sources_used.add(os.path.join(render.SOUNDFONTS, labels["soundfont"]))
-            if labels.get("drum_soundfont"):
-                sources_used.add(os.path.join(render.SOUNDFONTS, labels["drum_soundfont"]))
-            if labels.get("drum_kit"):
-                sources_used.update(render.HydrogenKit(os.path.join(render.HYDROGEN_KITS, labels["drum_kit"])).sample_paths())
+                sources_used.update(sources_of(json.load(file)))
         missing = [os.path.join(directory, a) for a in audio
                    if not os.path.exists(os.path.join(directory, "features", a.replace(".flac", ".npy")))]
         for start in range(0, len(missing), 64):
@@ -258,9 +311,13 @@ def main():
         outputs += [path for a in audio for path in
                     [os.path.join(directory, a)] + dataset.piece_files(directory, a[:-len(".flac")])]
         pieces += len(audio)
+    corpus = scores.corpus_directory()
     manifest = {
-        **build, "samplemind": binary,
-        "sources": [{"path": p, "resolved_path": os.path.realpath(p), "sha256": sources.sha256(p)} for p in sorted(sources_used)],
+        **build, "samplemind": binary, "music21_corpus": corpus,
+        "sources": [{"path": p, "resolved_path": os.path.realpath(p), "sha256": sources.sha256(p),
+                     **({"music21_corpus_path": os.path.relpath(p, corpus).replace(os.sep, "/")}
+                        if os.path.realpath(p).startswith(os.path.realpath(corpus) + os.sep) else {})}
+                    for p in sorted(sources_used)],
         "outputs": [{"path": p, "sha256": sources.sha256(p)} for p in outputs],
     }
     with open(os.path.join(args.out, "manifest.json"), "w") as file:

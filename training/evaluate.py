@@ -1,7 +1,7 @@
-"""Scores `samplemind analyze` on the generated validation set, whose bars, meter and tempo
-changes are known: beat, downbeat and onset F-measure (mir_eval, 70/70/50 ms), meter accuracy,
-tempo Accuracy 1/2, and the re-lock time after tempo steps. The corpus is scored by
-../shared/eval/score.py instead (scripts/bench accuracy).
+"""Scores `samplemind analyze` on the validation set (generated pieces and score excerpts, grouped
+also by repertoire and ensemble), whose bars, meter and tempo changes are known: beat, downbeat and
+onset F-measure (mir_eval, 70/70/50 ms), meter accuracy, tempo Accuracy 1/2, and the re-lock time
+after tempo steps. The corpus is scored by ../shared/eval/score.py instead (scripts/bench accuracy).
 
     python evaluate.py --data data --samplemind ../.build/release/samplemind -- --detector network
     python evaluate.py --data test --split test --samplemind ../.build/release/samplemind -- --detector network
@@ -100,13 +100,19 @@ def main():
             with open(os.path.join(out, f"{name}.json")) as file:
                 result = json.load(file)
             pieces[name] = {"scores": score(labels, result), "meter": labels["meter"], "soundfont": labels["soundfont"],
-                            "kind": labels["kind"], "tempo": labels["tempo"]["kind"]}
+                            "kind": labels["kind"], "tempo": labels["tempo"]["kind"],
+                            "score_group": (labels.get("score") or {}).get("group"),
+                            "ensemble": (labels.get("styles") or {}).get("ensemble") if labels.get("score") else None,
+                            "drums": bool(labels.get("drum_hits"))}
     groups = defaultdict(list)
     for piece in pieces.values():
         music = piece["kind"] != "noise"
-        for group in (["all", f"meter {piece['meter']}", f"tempo {piece['tempo']}", f"kind {piece['kind']}",
-                       soundfont_group(piece["soundfont"])]
-                      if music else ["kind noise"]):
+        names = (["all", f"meter {piece['meter']}", f"tempo {piece['tempo']}", f"kind {piece['kind']}",
+                  soundfont_group(piece["soundfont"])] if music else ["kind noise"])
+        if piece.get("score_group"):  # score excerpts: by repertoire, ensemble and whether drums play
+            names += [f"score {piece['score_group']}", f"score ensemble {piece['ensemble']}",
+                      "score with drums" if piece["drums"] else "score without drums"]
+        for group in names:
             groups[group].append(piece["scores"])
     table = {}
     for group, members in sorted(groups.items()):

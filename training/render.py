@@ -38,17 +38,29 @@ def _namespace_free(tag):
     return tag.split("}")[-1]
 
 
+class KitError(ValueError):
+    """A drum kit that was selected but cannot play: it would render silence."""
+
+
 class HydrogenKit:
-    """A kit's instruments by role, each a list of velocity layers (min, max, path)."""
+    """A kit's instruments by role, each a list of velocity layers (min, max, path).
+
+    Reads both drumkit.xml formats: the newer one, where each instrument holds `<layer>` entries
+    (inside `<instrumentComponent>` or directly), and the older one (Hydrogen before 0.9.4, e.g.
+    HardElectro1, Millo-Drums_v.1, rumpf_kit_z01_h2), where an instrument names its one sample in a
+    `<filename>` of its own. Raises KitError when no instrument has both a sample file that exists
+    and a name that maps to a role: such a kit would play nothing."""
 
     def __init__(self, directory):
         self.directory = directory
         self.name = os.path.basename(directory)
         root = ElementTree.parse(os.path.join(directory, "drumkit.xml")).getroot()
         self.roles = {}
+        instruments, with_samples = 0, 0
         for instrument in root.iter():
             if _namespace_free(instrument.tag) != "instrument":
                 continue
+            instruments += 1
             fields = {_namespace_free(child.tag): child for child in instrument}
             name = (fields.get("name").text or "") if "name" in fields else ""
             layers = []
@@ -57,27 +69,54 @@ class HydrogenKit:
                     continue
                 values = {_namespace_free(child.tag): (child.text or "") for child in layer}
                 path = os.path.join(directory, values.get("filename", ""))
-                if os.path.isfile(path):
+                if values.get("filename") and os.path.isfile(path):
                     layers.append((float(values.get("min", 0)), float(values.get("max", 1)), path))
+            if not layers and "filename" in fields and (fields["filename"].text or "").strip():
+                path = os.path.join(directory, fields["filename"].text.strip())  # the old format: one sample
+                if os.path.isfile(path):
+                    layers.append((0.0, 1.0, path))
             if not layers:
                 continue
+            with_samples += 1
             for role, pattern in ROLE_PATTERNS:
                 if re.search(pattern, name.lower()):
                     self.roles.setdefault(role, []).append(layers)
                     break
+        if not self.roles:
+            raise KitError(f"{directory}: the drum kit yields no usable instrument ({instruments} instruments, "
+                           f"{with_samples} with a sample file found, none named like a drum role of "
+                           f"render.ROLE_PATTERNS); it would render silence. Teach HydrogenKit its format or role "
+                           f"names, or leave it out of the split's kits (build_data.SPLITS)")
+
+    def playable(self):
+        """Whether the kit can play a groove: a kick with a snare or a hi-hat."""
+        return {"kick", "snare"} <= set(self.roles) or {"kick", "hat"} <= set(self.roles)
 
     def sample_paths(self):
         return sorted({path for instruments in self.roles.values() for layers in instruments for _, _, path in layers})
 
 
-def hydrogen_kits(names=None):
+def hydrogen_kits(names=None, excluded=()):
+    """The kits named (all installed ones when `names` is None) less `excluded`. Raises KitError for a
+    kit so selected that yields no instrument, or none that can play a groove, and for a named kit
+    that is not installed: a split never silently loses a kit or renders silence."""
+    installed = sorted(os.listdir(HYDROGEN_KITS))
+    if names is not None:
+        missing = sorted(set(names) - set(installed))
+        if missing:
+            raise KitError(f"drum kits {missing} are not installed in {HYDROGEN_KITS} (apt-get install hydrogen-drumkits)")
     kits = []
-    for name in sorted(os.listdir(HYDROGEN_KITS)):
-        if names is not None and name not in names:
+    for name in installed:
+        if (names is not None and name not in names) or name in excluded:
             continue
         kit = HydrogenKit(os.path.join(HYDROGEN_KITS, name))
-        if {"kick", "snare"} <= set(kit.roles) or {"kick", "hat"} <= set(kit.roles):
-            kits.append(kit)
+        if not kit.playable():
+            raise KitError(f"{kit.directory}: the drum kit has no kick with a snare or hi-hat (roles found: "
+                           f"{sorted(kit.roles)}), so its grooves would miss their backbone; fix its role names in "
+                           f"render.ROLE_PATTERNS or leave it out of the split's kits (build_data.SPLITS)")
+        kits.append(kit)
+    if not kits:
+        raise KitError(f"no drum kit selected (names {names}, excluding {list(excluded)}) in {HYDROGEN_KITS}")
     return kits
 
 
@@ -114,36 +153,60 @@ def mix_drums(hits, kit, rng, rate, length, cache):
     return out
 
 
-def fluidsynth(midi_path, soundfont, rate, wav_path, reverb, chorus):
-    subprocess.run(["fluidsynth", "-ni", "-q", "-g", "0.5", "-r", str(rate), "-R", "1" if reverb else "0",
-                    "-C", "1" if chorus else "0", "-F", wav_path, "-T", "wav", soundfont, midi_path],
+def fluidsynth(midi_path, soundfont, rate, wav_path, reverb, chorus, gain=0.5):
+    """Renders `midi_path` with `soundfont` as 32-bit float (dense scores do not clip)."""
+    subprocess.run(["fluidsynth", "-ni", "-q", "-g", str(gain), "-r", str(rate), "-R", "1" if reverb else "0",
+                    "-C", "1" if chorus else "0", "-F", wav_path, "-T", "wav", "-O", "float", soundfont, midi_path],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
     data, _ = soundfile.read(wav_path, dtype="float32", always_2d=True)
     return data
 
 
+def melodic_channel(index):
+    """The MIDI channel of a piece's `index`-th melodic part: never 9, which FluidSynth reads from its
+    percussion bank (a melodic part there would play drums); parts past the 15th share channels."""
+    channel = index % 15
+    return channel + 1 if channel >= 9 else channel
+
+
 def render_parts(piece, soundfont, programs, rate, length, rng, drum_soundfont=None):
-    """The melodic parts (and, with `drum_soundfont`, the drums) through FluidSynth."""
-    out = np.zeros((length, 2), np.float32)
+    """The melodic parts (and, with `drum_soundfont`, the drums) through FluidSynth, as two stems
+    (music, drums); drums is all zeros without `drum_soundfont`. A part's program is
+    programs[part["role"]]; when more than 15 parts share channels, the first part on a channel sets
+    its program."""
+    stems = [np.zeros((length, 2), np.float32), np.zeros((length, 2), np.float32)]
     with tempfile.TemporaryDirectory() as scratch:
-        parts = []
-        for channel, part in enumerate(piece["parts"]):
-            parts.append({"channel": channel, "program": programs[part["role"]], "volume": int(rng.integers(80, 120)),
-                          "notes": part["notes"]})
+        parts, channels = [], {}
+        for index, part in enumerate(piece["parts"]):
+            channel = melodic_channel(index)
+            if channel in channels:
+                channels[channel]["notes"] = channels[channel]["notes"] + list(part["notes"])
+                continue
+            channels[channel] = {"channel": channel, "program": programs[part["role"]],
+                                 "volume": int(rng.integers(80, 120)), "notes": list(part["notes"])}
+            parts.append(channels[channel])
         jobs = []
         if parts:
-            jobs.append((parts, soundfont))
+            # Many parts (a score's voices) at once would be much louder than the generated pieces' two
+            # or three: the gain keeps their sum near the same level.
+            jobs.append((0, parts, soundfont, 0.5 * min(1.0, np.sqrt(3 / len(parts)))))
         if drum_soundfont is not None and piece["drum_hits"]:
             drums = [{"channel": AVL_DRUM_CHANNEL, "program": 0, "volume": 110,
                       "notes": [(t, 0.2, GM_DRUM_NOTES[role], v) for t, role, v in piece["drum_hits"] if role in GM_DRUM_NOTES]}]
-            jobs.append((drums, drum_soundfont))
-        for n, (job_parts, font) in enumerate(jobs):
+            jobs.append((1, drums, drum_soundfont, 0.5))
+        for n, (stem, job_parts, font, gain) in enumerate(jobs):
             midi_path, wav_path = os.path.join(scratch, f"{n}.mid"), os.path.join(scratch, f"{n}.wav")
             midi.write(midi_path, job_parts)
-            audio = fluidsynth(midi_path, font, rate, wav_path, reverb=rng.random() < 0.5, chorus=rng.random() < 0.3)
+            audio = fluidsynth(midi_path, font, rate, wav_path, reverb=rng.random() < 0.5, chorus=rng.random() < 0.3,
+                               gain=gain)
             take = min(length, len(audio))
-            out[:take] += audio[:take, :2] * (1.0 if n == 0 else float(rng.uniform(0.7, 1.4)))
-    return out
+            stems[stem][:take] += audio[:take, :2] * (1.0 if stem == 0 else float(rng.uniform(0.7, 1.4)))
+    return stems[0], stems[1]
+
+
+def silent(audio, floor_dbfs=-60.0):
+    """Whether `audio` never rises above `floor_dbfs` (peak)."""
+    return not len(audio) or float(np.max(np.abs(audio))) < 10 ** (floor_dbfs / 20)
 
 
 def pink_noise(rng, length):

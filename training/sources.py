@@ -7,6 +7,9 @@ accuracy issue excludes: the evaluation corpus, the FluidR3 soundfonts and MuseS
 listed below. It compares resolved paths (so a symlink such as default-GM.sf2 → FluidR3_GM.sf2 is
 caught) and contents (so a renamed copy of an excluded soundfont or of a corpus file is caught), and
 accepts a soundfont only when its sha256 is one pinned in ALLOWED_SOUNDFONTS (a name proves nothing).
+Scores are refused by their path under music21/corpus/, by the corpus path the manifest records for
+them (music21_corpus_path), and, when the manifest names the music21 corpus it used (music21_corpus),
+by contents: a renamed copy of an excluded score is caught too.
 
 Standard library only: the test suite runs this check with the system's python3.
 """
@@ -25,7 +28,8 @@ EXCLUDED_SOUNDFONT_MARKERS = ("fluidr3", "fluid-soundfont", "musescore_general",
 EXCLUDED_SOUNDFONT_DIRECTORIES = ("/usr/share/sounds/sf2", "/usr/share/sounds/sf3", "/usr/share/soundfonts",
                                   "/usr/share/mscore-3.0/sound", "/usr/share/musescore/sound",
                                   "/usr/share/hydrogen/data/drumkits", "/usr/lib/lv2")
-# music21 corpus paths (relative to music21/corpus) that must never be used.
+# music21 corpus paths (relative to music21/corpus, compared lower-cased) that must never be used:
+# the evaluation corpus's rendered group was made from them.
 EXCLUDED_MUSIC21_PREFIXES = ("bach/", "joplin/maple_leaf_rag", "schubert/lindenbaum", "mozart/k155/")
 EXCLUDED_MUSIC21_SUBSTRINGS = ("chorale",)
 # The only soundfonts the data may be rendered with: path as installed by its Debian package → sha256.
@@ -61,10 +65,25 @@ def _music21_relative(path):
     return lowered[index + len(marker):] if index >= 0 else None
 
 
-def excluded_digests(corpus_directory):
+def is_excluded_music21(relative):
+    """Whether a music21 corpus path (relative to music21/corpus, e.g. "bach/bwv1.6.mxl") is one the
+    data may never use."""
+    relative = relative.replace("\\", "/").lower().lstrip("/")
+    return relative.startswith(EXCLUDED_MUSIC21_PREFIXES) or any(s in relative for s in EXCLUDED_MUSIC21_SUBSTRINGS)
+
+
+def excluded_digests(corpus_directory, music21_corpus=None):
     """sha256 → why, for every excluded file installed here: soundfonts whose resolved name marks
-    them as FluidR3-derived, and every file of the evaluation corpus."""
+    them as FluidR3-derived, every file of the evaluation corpus, and (given the music21 corpus
+    directory) every excluded music21 score."""
     digests = {}
+    if music21_corpus and os.path.isdir(music21_corpus):
+        for root, _, files in os.walk(music21_corpus):
+            for name in sorted(files):
+                path = os.path.join(root, name)
+                relative = os.path.relpath(path, music21_corpus)
+                if os.path.isfile(path) and is_excluded_music21(relative):
+                    digests[sha256(path)] = f"the excluded music21 score {relative}"
     for directory in EXCLUDED_SOUNDFONT_DIRECTORIES:
         for root, _, files in os.walk(directory):
             for name in sorted(files):
@@ -82,7 +101,7 @@ def excluded_digests(corpus_directory):
 def problems(manifest, corpus_directory, digests=None):
     """Every reason `manifest` must be refused, as sentences; empty when it is clean."""
     if digests is None:
-        digests = excluded_digests(corpus_directory)
+        digests = excluded_digests(corpus_directory, manifest.get("music21_corpus"))
     corpus = os.path.realpath(corpus_directory) + os.sep if corpus_directory else None
     found = []
     entries = manifest.get("sources", []) + manifest.get("outputs", [])
@@ -91,12 +110,13 @@ def problems(manifest, corpus_directory, digests=None):
     for entry in entries:
         path, digest = entry.get("path", ""), entry.get("sha256", "")
         resolved = entry.get("resolved_path") or path
+        if entry.get("music21_corpus_path") and is_excluded_music21(entry["music21_corpus_path"]):
+            found.append(f"{path}: an excluded music21 score ({entry['music21_corpus_path']})")
         for candidate in {path, resolved}:
             if _is_excluded_soundfont_name(candidate):
                 found.append(f"{path}: a FluidR3 or MuseScore General soundfont (excluded: the corpus was rendered with FluidR3)")
             relative = _music21_relative(candidate)
-            if relative is not None and (relative.startswith(EXCLUDED_MUSIC21_PREFIXES)
-                                         or any(s in relative for s in EXCLUDED_MUSIC21_SUBSTRINGS)):
+            if relative is not None and is_excluded_music21(relative):
                 found.append(f"{path}: an excluded music21 score")
             if corpus and os.path.realpath(candidate).startswith(corpus):
                 found.append(f"{path}: a file of the evaluation corpus")

@@ -40,7 +40,8 @@ public struct FileAnalysisResult: Codable, Sendable {
     public var key: String?
     public var keyConfidence: Double
     /// The key that fitted next best while `key` was shown (most of that time), and by how much
-    /// `key` fitted better on average (the difference of their correlations with the key profile).
+    /// `key` fitted better on average (the difference of their probabilities under the key
+    /// classifier, or of their correlations with the key profile).
     public var keyRunnerUp: String?
     public var keyMargin: Double?
     public var tuningCents: Double

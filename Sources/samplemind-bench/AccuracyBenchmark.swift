@@ -4,9 +4,10 @@ import SampleMindInference
 import SampleMindModels
 import SampleMindOffline
 
-/// Runs `analyze` over every file of the corpus, once per detector set-up (the ablation: the DSP
+/// Runs `analyze` over every file of the corpus, once per set-up (the ablation: the DSP
 /// detectors; the network with the DSP tempo and beat trackers; the network with the bar-pointer
-/// decoder), writes predictions where score.py expects them, scores them, and prints the figures
+/// decoder; each with the key classifier, as analyze runs by default; and the DSP detectors with
+/// the key profile instead), writes predictions where score.py expects them, scores them, and prints the figures
 /// beside the peers'. Skips with a message when the corpus or the scorer's Python is absent (a
 /// user's fresh clone has neither).
 enum AccuracyBenchmark {
@@ -16,12 +17,15 @@ enum AccuracyBenchmark {
     }
 
     static func variants() -> [Variant] {
-        var dsp = FileAnalysis.Options()
-        dsp.detector = .dsp
-        var found = [Variant(name: "samplemind-dsp", options: dsp)]
+        var profile = FileAnalysis.Options()
+        profile.detector = .dsp
+        var found = [Variant(name: "samplemind-dsp-key-profile", options: profile)]
+        var dsp = profile
+        dsp.keyModel = BenchWeights.key
+        if dsp.keyModel != nil { found.append(Variant(name: "samplemind-dsp", options: dsp)) }
         guard let weights = BenchWeights.detector else { return found }
         for decoder in [BeatDecoder.cumulativeScore, .barPointer] {
-            var options = FileAnalysis.Options()
+            var options = dsp
             options.detector = .network
             options.network = weights
             options.beatDecoder = decoder
