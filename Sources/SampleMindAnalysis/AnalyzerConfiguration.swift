@@ -58,8 +58,8 @@ public struct AnalyzerConfiguration: Sendable, Equatable {
     /// Why the network detector was asked for and cannot run; nil when it runs or was not asked for.
     public var networkFallbackReason: String? {
         guard detector == .network else { return nil }
-        guard let network else { return "no network weights were given" }
-        return NetworkDetector.refusal(of: network, configuration: self)
+        guard network != nil else { return "no network weights were given" }
+        return NetworkDetector.refusal(of: self)
     }
 
     /// The detector an analyzer of this configuration runs.

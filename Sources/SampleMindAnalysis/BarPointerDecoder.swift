@@ -1,4 +1,5 @@
 import Glibc
+import SampleMindInference
 
 /// Causal beat, downbeat, tempo and meter decoding from a network's beat and downbeat activations,
 /// by online forward filtering over the bar-pointer state space of Krebs, Böck & Widmer (ISMIR
@@ -233,7 +234,7 @@ final class BarPointerDecoder {
                 value = source[to]
             } else {
                 let from = space.sourceLow[to]
-                value = Self.dot(transition + to * tempos + from, source + from, count: space.sourceHigh[to] - from + 1)
+                value = VectorMath.dot(transition + to * tempos + from, source + from, count: space.sourceHigh[to] - from + 1)
             }
             if value < Self.flushLevel { value = 0 }
             let b = m * tempos + to
@@ -269,24 +270,6 @@ final class BarPointerDecoder {
                 barSums[b] += change
             }
         }
-    }
-
-    /// Σ a[i]·b[i], eight lanes at a time. Real-time safe.
-    @inline(__always)
-    private static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-        var lanes = SIMD8<Float>()
-        var i = 0
-        while i + 8 <= count {
-            lanes += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
-                * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
-            i += 8
-        }
-        var sum = lanes.sum()
-        while i < count {
-            sum += a[i] * b[i]
-            i += 1
-        }
-        return sum
     }
 
     /// Multiplies `count` cells by `weight`, flushing tiny results to zero; returns how much their

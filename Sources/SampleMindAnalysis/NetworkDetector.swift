@@ -13,7 +13,7 @@ final class NetworkDetector {
     private(set) var downbeat: Float = 0
 
     /// Why the network cannot serve an input of this configuration, or nil when it can.
-    static func refusal(of model: DetectorModel, configuration: AnalyzerConfiguration) -> String? {
+    static func refusal(of configuration: AnalyzerConfiguration) -> String? {
         guard abs(configuration.frameRate - frameRate) <= frameRate * 0.005 else {
             let hopMs = Double(configuration.hopSize) / configuration.sampleRate * 1000
             return "the network was trained on 10 ms hops and the hop is \((hopMs * 100).rounded() / 100) ms"

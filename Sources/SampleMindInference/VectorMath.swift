@@ -4,14 +4,15 @@ import Glibc
 /// The inner loops of every layer. The matrix-vector product runs in a small C kernel with AVX2
 /// and FMA where the processor has them (CVectorKernels); elsewhere, and for dot products, on
 /// Swift's SIMD types: sixteen lanes (two AVX or four SSE registers) while they last, then eight,
-/// then a scalar tail, so no size needs padding.
-enum VectorMath {
+/// then a scalar tail, so no size needs padding. Public for the analysis's other inner loops
+/// (the beat decoder's tempo transitions).
+public enum VectorMath {
     /// Whether ``multiply(_:rows:columns:by:adding:into:)`` uses the AVX2 and FMA kernel.
     static let usesAVX2FMA = samplemind_vector_has_avx2_fma()
 
     /// Σ a[i]·b[i] over `count` values. Real-time safe: no allocation, locks or system calls.
     @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+    public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
         var i = 0
         var sum16 = SIMD16<Float>()
         while i + 16 <= count {

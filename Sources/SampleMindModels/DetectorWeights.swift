@@ -10,11 +10,9 @@ public enum DetectorWeights {
     /// Reads the weights at `path` (the shipped ones when nil) and their settings file.
     /// Not real-time safe: reads files and allocates.
     public static func load(_ path: String?) throws(WeightsFailure) -> DetectorModel {
-        guard let path = path ?? ShippedModels.detectorPath else { throw .notInstalled(what: "the network's weights") }
-        let file: ModelFile
-        do { file = try ModelFile(contentsOf: path) } catch { throw .unreadable(error) }
-        if let problem = DetectorModel.fitProblem(of: file) { throw .doesNotFit(problem) }
-        let threshold = try onsetThreshold(for: file)
+        let (file, fields) = try WeightSettings.load(
+            path, shipped: ShippedModels.detectorPath, what: "the network's weights", fitProblem: DetectorModel.fitProblem)
+        let threshold = try onsetThreshold(fields, for: file)
         do {
             return try DetectorModel(weights: file, onsetThreshold: threshold)
         } catch {
@@ -25,13 +23,8 @@ public enum DetectorWeights {
     /// Where the settings of the weights at `path` are.
     public static func settingsPath(forWeightsAt path: String) -> String { WeightSettings.path(forWeightsAt: path) }
 
-    /// The onset threshold from the settings file of `file`, once it is known to belong to it.
-    private static func onsetThreshold(for file: ModelFile) throws(WeightsFailure) -> Float {
-        let fields: [String: Any]
-        switch WeightSettings.read(for: file) {
-        case .success(let read): fields = read
-        case .failure(let problem): throw .settings(problem.description)
-        }
+    /// The onset threshold from the settings of `file`.
+    private static func onsetThreshold(_ fields: [String: Any], for file: ModelFile) throws(WeightsFailure) -> Float {
         guard fields["feature_version"] as? Int == NetworkInput.version else {
             throw .settings("\(PrintableText.escaped(file.path)) was trained on input features of another version than "
                 + "this samplemind's (\(NetworkInput.version)); use the weights installed with this version")

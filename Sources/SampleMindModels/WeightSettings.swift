@@ -42,6 +42,22 @@ enum WeightSettings {
         return .success(fields)
     }
 
+    /// The weights at `path` (or `shipped` when nil), checked by `fitProblem`, and their settings
+    /// file's fields, once it belongs to them. `what` names the weights for the message.
+    /// Not real-time safe: reads files and allocates.
+    static func load(
+        _ path: String?, shipped: String?, what: String, fitProblem: (ModelFile) -> String?
+    ) throws(WeightsFailure) -> (file: ModelFile, settings: [String: Any]) {
+        guard let path = path ?? shipped else { throw .notInstalled(what: what) }
+        let file: ModelFile
+        do { file = try ModelFile(contentsOf: path) } catch { throw .unreadable(error) }
+        if let problem = fitProblem(file) { throw .doesNotFit(problem) }
+        switch read(for: file) {
+        case .success(let fields): return (file, fields)
+        case .failure(let problem): throw .settings(problem.description)
+        }
+    }
+
     /// A number field, if it is one and within `range`.
     static func number(_ fields: [String: Any], _ name: String, within range: ClosedRange<Float>) -> Float? {
         guard let value = (fields[name] as? NSNumber)?.floatValue, range.contains(value) else { return nil }
