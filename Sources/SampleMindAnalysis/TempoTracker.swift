@@ -252,7 +252,10 @@ final class TempoTracker {
         // signal's autocorrelation is never zero. Stationary noise, though, triggers no onsets.
         let periodic = confidence >= Self.minimumConfidence
         if locked {
-            locked = periodic && Double(framesSinceOnset) <= Self.holdSeconds * frameRate
+            // Once found, the tempo is held while onsets keep coming, periodic or not: while a
+            // tempo change passes through the history it holds two periods, and the comb's
+            // periodicity dips for a moment (the MIDI clock would stop for it).
+            locked = Double(framesSinceOnset) <= Self.holdSeconds * frameRate
         } else {
             locked = periodic && recentOnsets >= Self.minimumOnsets
         }

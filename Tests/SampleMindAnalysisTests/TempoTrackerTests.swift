@@ -38,6 +38,29 @@ final class TempoTrackerTests: XCTestCase {
         XCTAssertTrue(run.tempoEvents.contains { $0.time > 15 && $0.time < 20 && abs($0.bpm - 130) < 2.6 })
     }
 
+    /// The performer outputs stop the MIDI clock whenever a frame has no tempo or no next beat, so
+    /// a tempo step in music that keeps playing must never lose the beat, wherever the step falls
+    /// against the hops (a live input starts at any sample) and with the short dropouts a live
+    /// player has under load (silence inserted at `gapAt` seconds).
+    func testProcess_whenTheTempoStepsWhileTheMusicPlays_neverReportsTheTempoOrNextBeatUnknown() throws {
+        let rate = 48_000.0
+        let song = Percussion.drumPattern(bpm: 120, seconds: 20, sampleRate: rate)
+            .followed(by: Percussion.drumPattern(bpm: 132, seconds: 20, sampleRate: rate)).samples
+        let cases: [(lead: Int, gapAt: Double, gap: Double)] = [
+            (0, 0, 0), (262, 0, 0), (655, 0, 0), (0, 20.1, 0.2), (0, 21, 0.05), (393, 21, 0.5), (0, 22, 0.05), (786, 22, 1),
+        ]
+        for (lead, gapAt, gap) in cases {
+            var samples = [Float](repeating: 0, count: lead) + song
+            samples.insert(contentsOf: [Float](repeating: 0, count: Int(gap * rate)), at: lead + Int(gapAt * rate))
+            let run = try AnalysisRun.analyse(samples, sampleRate: rate)
+            let label = "\(lead) samples in, \(gap) s of silence at \(gapAt) s"
+            let lost = run.frames(after: 8).filter { $0.timeSeconds < 39.5 && ($0.tempoBPM <= 0 || $0.nextBeatSeconds < 0) }
+            XCTAssertTrue(lost.isEmpty, "\(label): the beat was lost at \(lost.first?.timeSeconds ?? 0) s for \(lost.count) frames")
+            let settled = run.frames(after: 31).filter { $0.timeSeconds < 39.5 }
+            XCTAssertLessThan(settled.map { abs($0.tempoBPM - 132) }.max()!, 2.6, "\(label): follows the step")
+        }
+    }
+
     func testProcess_whenSilenceOrNoise_reportsNoTempoAndNoBeats() throws {
         for signal in [Noise.silence(seconds: 20, sampleRate: 44_100), Noise.white(seconds: 20, sampleRate: 44_100)] {
             let run = try AnalysisRun.analyse(signal)
