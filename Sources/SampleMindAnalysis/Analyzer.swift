@@ -257,11 +257,15 @@ public final class Analyzer {
         // and the low-frequency flux.
         let periodic = network?.beat ?? onsets.detectionValue
         let barStrength = network?.downbeat ?? onsets.lowFrequencyFlux
+        let previousBPM = tempo.bpm
         if tempo.process(periodic, onsetDetected: onsetDetected), heldBPM == 0 {
-            // A change of tempo wins once about half of the tracker's history holds the new
+            if previousBPM > 0, abs(tempo.bpm - previousBPM) >= TempoTracker.smallestChange * previousBPM {
+                beats.followTempoChange()
+            }
+            // A change of tempo wins once about half of the history that found it holds the new
             // tempo, so the music most likely changed that long ago.
             let wasKnown = lastReportedBPM > 0 && tempo.bpm > 0
-            let changedAt = wasKnown ? max(0, frame.timeSeconds - TempoTracker.historySeconds / 2) : frame.timeSeconds
+            let changedAt = wasKnown ? max(0, frame.timeSeconds - tempo.changeLagSeconds) : frame.timeSeconds
             reportTempoIfChanged(tempo.bpm, confidence: tempo.confidence, changedAt: changedAt)
         }
         if heldBPM > 0 { reportTempoIfChanged(heldBPM, confidence: 1) }

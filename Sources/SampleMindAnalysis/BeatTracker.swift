@@ -12,6 +12,10 @@ import Glibc
 /// Algorithmic delay: the ODF's (half a window). Beats are predicted, so they need no look-ahead.
 final class BeatTracker {
     static let alpha: Float = 0.9
+    /// After a tempo change, for ``changeSeconds``, the score leans on what it hears now, so the
+    /// beats find the new grid instead of carrying the old phase.
+    static let changeAlpha: Float = 0.5
+    static let changeSeconds = 1.5
     static let tightness: Float = 5
     static let downbeatMemory: Float = 0.95
     static let downbeatSwitchRatio: Float = 1.25
@@ -29,6 +33,8 @@ final class BeatTracker {
     private let barEnergy: UnsafeMutableBufferPointer<Float>
 
     private var framesToBeat = -1
+    /// Frames left of leaning on the present after a tempo change.
+    private var changeFrames = 0
     private var framesToPrediction = -1
     private var framesSinceBeat = 0
     private(set) var beatCount = 0
@@ -74,7 +80,9 @@ final class BeatTracker {
             return nil
         }
         if period != weightsPeriod { computeWeights(period) }
-        pushScore((1 - Self.alpha) * odf + Self.alpha * bestPrevious(in: score, head: scoreHead, period: period))
+        let alpha = changeFrames > 0 ? Self.changeAlpha : Self.alpha
+        changeFrames = max(0, changeFrames - 1)
+        pushScore((1 - alpha) * odf + alpha * bestPrevious(in: score, head: scoreHead, period: period))
 
         if framesToBeat < 0, framesToPrediction < 0 {
             // Just locked: look for the first beat half a period from now.
@@ -155,7 +163,14 @@ final class BeatTracker {
     }
 
     /// Forgets the beat phase and the bar (beat indices keep counting).
+    /// The tempo moved to a new value (not a drift): the next ``changeSeconds`` weigh the
+    /// present more. Real-time safe.
+    func followTempoChange() {
+        changeFrames = Int((Self.changeSeconds * frameRate).rounded())
+    }
+
     func reset() {
+        changeFrames = 0
         for i in 0..<score.count { score[i] = 0 }
         for i in 0..<Self.maximumBeatsPerBar { barEnergy[i] = 0 }
         framesToBeat = -1

@@ -10,7 +10,13 @@ import Glibc
 /// Markov model over log-spaced tempo states keeps the estimate continuous, which resists half- and
 /// double-tempo flips, while a small jump probability lets it re-lock after a real tempo change.
 ///
-/// Algorithmic delay: the ODF's (half a window); the estimate reflects the last six seconds.
+/// A real tempo change would take the six-second history about four seconds to win, so a second
+/// comb over the last three seconds watches for one: when it finds a clearly periodic tempo 4 to
+/// 25 % away from the one in force (never the octave and metrical ratios, where half- and
+/// double-tempo confusions live) for three updates running, the model's belief moves there.
+///
+/// Algorithmic delay: the ODF's (half a window); the estimate reflects the last six seconds, or
+/// the last three after a change (``changeLagSeconds``).
 final class TempoTracker {
     static let minimumBPM = 50.0
     static let maximumBPM = 220.0
@@ -31,6 +37,18 @@ final class TempoTracker {
     /// …and stays known while an onset comes at least this often, so soft music with few clear
     /// attacks keeps its beat once found.
     static let holdSeconds = 15.0
+    /// The change detector's history, the tempo ratios it may move to, and how many updates in a
+    /// row (a quarter second apart) must agree within 2 %.
+    static let changeHistorySeconds = 3.0
+    static let changeRatios: ClosedRange<Float> = 0.8...1.25
+    static let smallestChange: Float = 0.04
+    static let changeUpdates = 3
+    /// …and the tempo in force must have stopped explaining the short history: the new tempo's
+    /// periodicity there at least this many times its own.
+    static let changeDominance: Float = 2
+    /// The detector acts only on strongly periodic music (a groove, where a step is most likely
+    /// real); in soft or rubato music three seconds say too little, and the long history decides.
+    static let changePeriodicity: Float = 0.3
 
     let frameRate: Double
     private let stateCount: Int
@@ -43,6 +61,15 @@ final class TempoTracker {
     private let observation: UnsafeMutableBufferPointer<Float>
     /// The comb's output without the prior: the normalised autocorrelation at the state's multiples.
     private let periodicities: UnsafeMutableBufferPointer<Float>
+    /// The change detector's comb over the short history.
+    private let recentObservation: UnsafeMutableBufferPointer<Float>
+    private let recentPeriodicities: UnsafeMutableBufferPointer<Float>
+    private let changeFrames: Int
+    private var candidateBPM: Float = 0
+    private var candidateUpdates = 0
+    /// Updates until the change detector may act again: one history's worth after it moved the
+    /// belief, so that it never walks the tempo away in steps (each within its ratios).
+    private var changeRefractoryUpdates = 0
 
     private let odf: UnsafeMutableBufferPointer<Float>
     private let onsetFlags: UnsafeMutableBufferPointer<UInt8>
@@ -62,6 +89,9 @@ final class TempoTracker {
     /// The current tempo in BPM (0 while unknown) and its confidence in 0…1.
     private(set) var bpm: Float = 0
     private(set) var confidence: Float = 0
+    /// How long ago the music most likely changed when the estimate last moved to a new tempo:
+    /// half the history that found it.
+    private(set) var changeLagSeconds = TempoTracker.historySeconds / 2
 
     /// Not real-time safe: allocates.
     init(frameRate: Double) {
@@ -89,6 +119,11 @@ final class TempoTracker {
         observation.initialize(repeating: 0)
         periodicities = .allocate(capacity: stateCount)
         periodicities.initialize(repeating: 0)
+        recentObservation = .allocate(capacity: stateCount)
+        recentObservation.initialize(repeating: 0)
+        recentPeriodicities = .allocate(capacity: stateCount)
+        recentPeriodicities.initialize(repeating: 0)
+        changeFrames = Int((Self.changeHistorySeconds * frameRate).rounded())
 
         let historyFrames = Int((Self.historySeconds * frameRate).rounded())
         odf = .allocate(capacity: historyFrames)
@@ -113,6 +148,8 @@ final class TempoTracker {
         scratchBelief.deallocate()
         observation.deallocate()
         periodicities.deallocate()
+        recentObservation.deallocate()
+        recentPeriodicities.deallocate()
         odf.deallocate()
         onsetFlags.deallocate()
         raw.deallocate()
@@ -135,6 +172,9 @@ final class TempoTracker {
         framesSinceUpdate = 0
         bpm = 0
         confidence = 0
+        candidateBPM = 0
+        candidateUpdates = 0
+        changeRefractoryUpdates = 0
     }
 
     /// Takes one ODF value and whether the onset detector fired on this frame; returns true when
@@ -184,40 +224,7 @@ final class TempoTracker {
             locked = false
             return
         }
-        let lags = min(maximumLag, n - 1)
-        for lag in 0...lags {
-            var sum: Float = 0
-            for i in lag..<n { sum += linear[i] * linear[i - lag] }
-            autocorrelation[lag] = sum / Float(n - lag)
-        }
-        for lag in (lags + 1)..<(maximumLag + 1) { autocorrelation[lag] = 0 }
-        // The comb of the autocovariance normalised to 1 at lag 0 measures how periodic the onsets
-        // are (near 0 for noise, well above for a steady beat): that is the confidence.
-        let centre = energy / Float(n)
-        let variance = autocorrelation[0] - centre * centre
-        guard variance > 1e-12 else { return }
-
-        // Comb filter bank over the tempo states, with the prior.
-        var best: Float = 0
-        for s in 0..<stateCount {
-            var sum: Float = 0, terms: Float = 0, covariance: Float = 0
-            for multiple in 1...4 {
-                let position = stateLag[s] * Float(multiple)
-                let lower = Int(position)
-                guard lower + 1 <= lags else { break }
-                let frac = position - Float(lower)
-                let value = autocorrelation[lower] * (1 - frac) + autocorrelation[lower + 1] * frac
-                sum += value
-                covariance += (value - centre * centre) / variance
-                terms += 1
-            }
-            periodicities[s] = terms > 0 ? max(0, covariance / terms) : 0
-            let value = terms > 0 ? max(0, sum / terms) * statePrior[s] : 0
-            observation[s] = value
-            best = max(best, value)
-        }
-        guard best > 0 else { return }
-        for s in 0..<stateCount { observation[s] /= best }
+        guard combFilter(from: 0, count: n, observation: observation, periodicities: periodicities) else { return }
 
         // HMM forward step: drift, a small chance of a jump, then the observation.
         var previousBest: Float = 0
@@ -261,5 +268,95 @@ final class TempoTracker {
         }
         bpm = locked
             ? Float(Self.minimumBPM * pow(Self.stateRatio, Double(winner) + Double(offset))) : 0
+        changeLagSeconds = Self.historySeconds / 2
+        if locked { followChange(historyFrames: n) } else { candidateUpdates = 0 }
+    }
+
+    /// The change detector: the comb over the last three seconds; after three updates in a row on
+    /// one clearly periodic tempo within ``changeRatios`` of the estimate (and at least 4 % from
+    /// it), the belief is moved there.
+    private func followChange(historyFrames n: Int) {
+        if changeRefractoryUpdates > 0 {
+            changeRefractoryUpdates -= 1
+            return
+        }
+        let count = min(n, changeFrames)
+        guard combFilter(from: n - count, count: count, observation: recentObservation, periodicities: recentPeriodicities)
+        else { candidateUpdates = 0; return }
+        var winner = 0
+        for s in 0..<stateCount where recentObservation[s] > recentObservation[winner] { winner = s }
+        let recent = Float(Self.minimumBPM * pow(Self.stateRatio, Double(winner)))
+        let ratio = recent / bpm
+        let current = min(stateCount - 1, max(0, Int((log(Double(bpm) / Self.minimumBPM) / log(Self.stateRatio)).rounded())))
+        guard recentPeriodicities[winner] >= Self.changePeriodicity, Self.changeRatios.contains(ratio),
+              abs(ratio - 1) >= Self.smallestChange,
+              recentPeriodicities[winner] >= Self.changeDominance * recentPeriodicities[current]
+        else { candidateUpdates = 0; return }
+        if candidateUpdates > 0, abs(recent - candidateBPM) <= 0.02 * candidateBPM {
+            candidateUpdates += 1
+        } else {
+            candidateBPM = recent
+            candidateUpdates = 1
+        }
+        guard candidateUpdates >= Self.changeUpdates else { return }
+        // Move the belief: the drift kernel around the new state, nothing left at the old one.
+        var total: Float = 0
+        for s in 0..<stateCount {
+            let d = s - winner
+            belief[s] = abs(d) <= transitionReach ? transition[d + transitionReach] : 0
+            total += belief[s]
+        }
+        for s in 0..<stateCount { belief[s] /= total }
+        bpm = recent
+        confidence = max(0, min(1, recentPeriodicities[winner]))
+        changeLagSeconds = Self.changeHistorySeconds / 2
+        candidateUpdates = 0
+        changeRefractoryUpdates = Int((Self.historySeconds / Self.updateSeconds).rounded())
+    }
+
+    /// Autocorrelates `count` frames of the thresholded history from `start` and passes the result
+    /// through the comb filter bank: per tempo state the prior-weighted comb value, normalised to 1
+    /// at the best state, and the periodicity (the comb of the autocovariance normalised to 1 at
+    /// lag 0). False when the stretch is flat.
+    private func combFilter(
+        from start: Int, count n: Int, observation: UnsafeMutableBufferPointer<Float>,
+        periodicities: UnsafeMutableBufferPointer<Float>
+    ) -> Bool {
+        var energy: Float = 0
+        for i in start..<(start + n) { energy += linear[i] }
+        guard energy > 1e-6 else { return false }
+        let lags = min(maximumLag, n - 1)
+        for lag in 0...lags {
+            var sum: Float = 0
+            for i in (start + lag)..<(start + n) { sum += linear[i] * linear[i - lag] }
+            autocorrelation[lag] = sum / Float(n - lag)
+        }
+        for lag in (lags + 1)..<(maximumLag + 1) { autocorrelation[lag] = 0 }
+        // The comb of the autocovariance normalised to 1 at lag 0 measures how periodic the onsets
+        // are (near 0 for noise, well above for a steady beat).
+        let centre = energy / Float(n)
+        let variance = autocorrelation[0] - centre * centre
+        guard variance > 1e-12 else { return false }
+        var best: Float = 0
+        for s in 0..<stateCount {
+            var sum: Float = 0, terms: Float = 0, covariance: Float = 0
+            for multiple in 1...4 {
+                let position = stateLag[s] * Float(multiple)
+                let lower = Int(position)
+                guard lower + 1 <= lags else { break }
+                let frac = position - Float(lower)
+                let value = autocorrelation[lower] * (1 - frac) + autocorrelation[lower + 1] * frac
+                sum += value
+                covariance += (value - centre * centre) / variance
+                terms += 1
+            }
+            periodicities[s] = terms > 0 ? max(0, covariance / terms) : 0
+            let value = terms > 0 ? max(0, sum / terms) * statePrior[s] : 0
+            observation[s] = value
+            best = max(best, value)
+        }
+        guard best > 0 else { return false }
+        for s in 0..<stateCount { observation[s] /= best }
+        return true
     }
 }

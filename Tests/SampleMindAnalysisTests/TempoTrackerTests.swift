@@ -61,6 +61,35 @@ final class TempoTrackerTests: XCTestCase {
         }
     }
 
+    /// The re-lock: the reported tempo within 4 % of the new tempo and the beats back on
+    /// the new grid (within 50 ms) within 4 s of a step, up and down, for steps of 8 to 14 %.
+    func testProcess_whenTheTempoSteps_relocksTempoAndBeatGridWithinFourSeconds() throws {
+        let rate = 44_100.0
+        for (from, to) in [(120.0, 132.0), (100, 110), (128, 116), (90, 100), (140, 126), (110, 125)] {
+            let song = Percussion.drumPattern(bpm: from, seconds: 20, sampleRate: rate)
+                .followed(by: Percussion.drumPattern(bpm: to, seconds: 20, sampleRate: rate, startSeconds: 0))
+            let run = try AnalysisRun.analyse(song)
+            let label = "\(Int(from)) to \(Int(to)) BPM"
+            let tempoOff = run.frames(after: 24).filter { $0.timeSeconds < 39.5 && abs(Double($0.tempoBPM) / to - 1) >= 0.04 }
+            XCTAssertTrue(tempoOff.isEmpty, "\(label): tempo \(tempoOff.first?.tempoBPM ?? 0) at \(tempoOff.first?.timeSeconds ?? 0) s")
+            let grid = (0..<100).map { 20 + Double($0) * 60 / to }
+            let offGrid = run.beatTimes.filter { $0 >= 24 && $0 < 39.5 }.filter { beat in grid.map { abs($0 - beat) }.min()! > 0.05 }
+            XCTAssertTrue(offGrid.isEmpty, "\(label): beats off the new grid at \(offGrid)")
+        }
+    }
+
+    /// The change detector never moves by an octave: when every other beat falls silent (a
+    /// half-time break, on the same grid) the tempo holds while the six-second history still
+    /// knows it, instead of following the three-second one down to half.
+    func testProcess_whenEveryOtherBeatFallsSilent_holdsTheTempoWhileTheHistoryKnowsIt() {
+        let tracker = TempoTracker(frameRate: 100)
+        _ = feed(tracker, ImpulseTrain(bpm: 120, frameRate: 100, seconds: 12).values)
+        XCTAssertEqual(tracker.bpm, 120, accuracy: 2.4)
+        // The 120 BPM train's next impulse is at frame 1210, the half-time train's first at its 10th.
+        let halfTime = feed(tracker, ImpulseTrain(bpm: 60, frameRate: 100, seconds: 3.5).values)
+        XCTAssertLessThan(halfTime.map { abs($0 - 120) }.max()!, 2.4, "still 120 BPM: \(halfTime)")
+    }
+
     func testProcess_whenSilenceOrNoise_reportsNoTempoAndNoBeats() throws {
         for signal in [Noise.silence(seconds: 20, sampleRate: 44_100), Noise.white(seconds: 20, sampleRate: 44_100)] {
             let run = try AnalysisRun.analyse(signal)
