@@ -247,13 +247,7 @@ final class TempoTracker {
             belief[s] = scratchBelief[s] / newTotal
             if belief[s] > belief[winner] { winner = s }
         }
-        // Refine between states by a parabola through the observation around the winner.
-        var offset: Float = 0
-        if winner > 0, winner < stateCount - 1 {
-            let a = observation[winner - 1], b = observation[winner], c = observation[winner + 1]
-            let denominator = a - 2 * b + c
-            if denominator < 0 { offset = max(-0.5, min(0.5, 0.5 * (a - c) / denominator)) }
-        }
+        let offset = refinement(of: winner, in: observation)
         confidence = max(0, min(1, periodicities[winner]))
         // Periodicity alone is not enough: the maximum over hundreds of tempo candidates of a random
         // signal's autocorrelation is never zero. Stationary noise, though, triggers no onsets.
@@ -285,7 +279,7 @@ final class TempoTracker {
         else { candidateUpdates = 0; return }
         var winner = 0
         for s in 0..<stateCount where recentObservation[s] > recentObservation[winner] { winner = s }
-        let recent = Float(Self.minimumBPM * pow(Self.stateRatio, Double(winner)))
+        let recent = Float(Self.minimumBPM * pow(Self.stateRatio, Double(winner) + Double(refinement(of: winner, in: recentObservation))))
         let ratio = recent / bpm
         let current = min(stateCount - 1, max(0, Int((log(Double(bpm) / Self.minimumBPM) / log(Self.stateRatio)).rounded())))
         guard recentPeriodicities[winner] >= Self.changePeriodicity, Self.changeRatios.contains(ratio),
@@ -312,6 +306,15 @@ final class TempoTracker {
         changeLagSeconds = Self.changeHistorySeconds / 2
         candidateUpdates = 0
         changeRefractoryUpdates = Int((Self.historySeconds / Self.updateSeconds).rounded())
+    }
+
+    /// Where between the states the maximum at `winner` lies (−0.5…0.5 states): the vertex of a
+    /// parabola through the observation around it.
+    private func refinement(of winner: Int, in observation: UnsafeMutableBufferPointer<Float>) -> Float {
+        guard winner > 0, winner < stateCount - 1 else { return 0 }
+        let a = observation[winner - 1], b = observation[winner], c = observation[winner + 1]
+        let denominator = a - 2 * b + c
+        return denominator < 0 ? max(-0.5, min(0.5, 0.5 * (a - c) / denominator)) : 0
     }
 
     /// Autocorrelates `count` frames of the thresholded history from `start` and passes the result
