@@ -1,5 +1,9 @@
 """Trains the key classifier (docs/model.md, "Key") on the generated pieces, whose keys are known
-by construction: each is a progression with cadences in one of the 24 keys.
+by construction: each is a progression with cadences in one of the 24 keys; and (--score-keys, the
+default) on the score excerpts whose key score_keys.py finds certain (the excerpt ends the score,
+whose last key signature, final chord and bass agree). The validation figures are given for the
+generated pieces and for the labelled score excerpts apart, in both cases, so that a run without
+score keys shows what they add.
 
 Input: the analyzer's own key input (`samplemind features` writes it as <name>.key.npy, 24 values
 per 10 ms hop: the averaged pitch-class profile and the bass's). The classifier is one small
@@ -12,12 +16,14 @@ the same f on a rotated input, the classifier treats all 24 transpositions alike
 Writes key.smnn (the format of docs/model-format.md, through export.py) and key.json (its
 settings: the change margin chosen on the validation set, the weights' sha256).
 
-    python training/train_key.py --features DIR --data DIR --out DIR
-      --features: holds train/ and valid/ with <piece>.key.npy (samplemind features -o …)
+    python training/train_key.py --data DIR --out DIR [--features DIR] [--no-score-keys]
       --data: the data set (train/ and valid/ with <piece>.labels.json)
+      --features: holds train/ and valid/ with <piece>.key.npy (samplemind features -o …); by
+        default the data set's own <split>/features/, where build_data.py writes them
 """
 
 import argparse
+import collections
 import glob
 import hashlib
 import json
@@ -27,6 +33,7 @@ import numpy as np
 import torch
 
 import export
+import score_keys
 
 # The KeyInput layout written by this samplemind (checked against the features' descriptions).
 VALUES = 24
@@ -42,20 +49,34 @@ FIRST_KEY_SECONDS = 3.0
 UPDATES_PER_SECOND = 25
 
 
-def pieces(data, features, split):
-    """(key.npy path, key index 0…23 in MusicalKey's order) for the split's pieces with a key."""
+def features_directory(features, data, split):
+    """Where the split's <piece>.key.npy files are: FEATURES/<split>, or the data set's <split>/features."""
+    return os.path.join(features, split) if features else os.path.join(data, split, "features")
+
+
+def pieces(data, features, split, scores):
+    """(key.npy path, key index 0…23 in MusicalKey's order, "generated" or "score") for the split's
+    pieces with a key: the generated ones and, with `scores`, the score excerpts score_keys.py labels
+    (computed here; labels.json keeps "key": null for them)."""
+    scored = score_keys.keys(data, split) if scores else {}
+    directory = features_directory(features, data, split)
     found = []
     for labels_path in sorted(glob.glob(os.path.join(data, split, "*.labels.json"))):
         with open(labels_path) as file:
             labels = json.load(file)
-        if labels.get("key") is None or labels.get("tonic") is None:
-            continue
         name = os.path.basename(labels_path)[: -len(".labels.json")]
-        path = os.path.join(features, split, f"{name}.key.npy")
+        if labels.get("kind") == "score":
+            if name not in scored:
+                continue
+            key, source = scored[name], "score"
+        elif labels.get("key") is None or labels.get("tonic") is None:
+            continue
+        else:
+            key, source = score_keys.key_index(int(labels["tonic"]), labels["minor"]), "generated"
+        path = os.path.join(directory, f"{name}.key.npy")
         if not os.path.exists(path):
-            raise SystemExit(f"{path} is missing: run samplemind features -o {os.path.join(features, split)} on the "
-                             f"split's sound files first")
-        found.append((path, int(labels["tonic"]) + (12 if labels["minor"] else 0)))
+            raise SystemExit(f"{path} is missing: run samplemind features -o {directory} on the split's sound files first")
+        found.append((path, key, source))
     if not found:
         raise SystemExit(f"no pieces with a key in {os.path.join(data, split)}")
     return found
@@ -64,7 +85,7 @@ def pieces(data, features, split):
 def examples(items):
     inputs, targets = [], []
     first = int(SKIP_SECONDS * 100)
-    for path, key in items:
+    for path, key, _ in items:
         values = np.load(path)
         if values.ndim != 2 or values.shape[1] != VALUES:
             raise SystemExit(f"{path} holds {values.shape}, not frames × {VALUES}: features of another samplemind")
@@ -136,20 +157,23 @@ def held_longest(probabilities, margin):
 
 
 def validate(model, items, margin):
-    scores, exact = [], []
+    """MIREX weighted and exact scores (percent) of the key held longest, and the piece count, for
+    each source of `items` ("generated", "score")."""
+    scores, exact = collections.defaultdict(list), collections.defaultdict(list)
     with torch.no_grad():
-        for path, key in items:
+        for path, key, source in items:
             values = np.load(path)[:: 100 // UPDATES_PER_SECOND]
             values = values[values[:, :12].max(axis=1) > 0]
             if len(values) == 0:
-                scores.append(0.0)
-                exact.append(0.0)
+                scores[source].append(0.0)
+                exact[source].append(0.0)
                 continue
             probabilities = torch.softmax(model(torch.tensor(values, dtype=torch.float32)), dim=1).numpy()
             estimate = held_longest(probabilities, margin)
-            scores.append(mirex(estimate, key) if estimate >= 0 else 0.0)
-            exact.append(float(estimate == key))
-    return 100 * float(np.mean(scores)), 100 * float(np.mean(exact))
+            scores[source].append(mirex(estimate, key) if estimate >= 0 else 0.0)
+            exact[source].append(float(estimate == key))
+    return {source: {"pieces": len(scores[source]), "weighted": 100 * float(np.mean(scores[source])),
+                     "exact": 100 * float(np.mean(exact[source]))} for source in scores}
 
 
 def read_dense_layers(path):
@@ -171,7 +195,7 @@ def read_dense_layers(path):
     return layers
 
 
-def reference(weights, features, out):
+def reference(weights, directory, out):
     """Writes the shipped classifier's PyTorch outputs on fixed inputs (the first validation
     pieces' key input, every 3 s) for the Swift test KeyClassifierTests."""
     (w1, b1), (w2, b2) = read_dense_layers(weights)
@@ -182,7 +206,7 @@ def reference(weights, features, out):
         model.out.weight.copy_(torch.tensor(w2))
         model.out.bias.copy_(torch.tensor(b2))
     inputs = []
-    for path in sorted(glob.glob(os.path.join(features, "valid", "*.key.npy")))[:4]:
+    for path in sorted(glob.glob(os.path.join(directory, "*.key.npy")))[:4]:
         values = np.load(path)
         inputs.extend(values[300::300][:4].tolist())
     with torch.no_grad():
@@ -197,26 +221,38 @@ def reference(weights, features, out):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--features", required=True)
+    parser.add_argument("--features", help="holds train/ and valid/ with <piece>.key.npy (default: DATA/<split>/features)")
     parser.add_argument("--data")
     parser.add_argument("--out", required=True)
     parser.add_argument("--reference", metavar="KEY_SMNN",
                         help="write the PyTorch outputs of these weights on fixed inputs to --out (a JSON file) and stop")
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--score-keys", action=argparse.BooleanOptionalAction, default=True,
+                        help="also train on the score excerpts whose key score_keys.py finds certain (they are "
+                             "validated on either way)")
     args = parser.parse_args()
+    if not args.data and not args.features:
+        parser.error("--data or --features is needed")
     if args.reference:
-        reference(args.reference, args.features, args.out)
+        reference(args.reference, features_directory(args.features, args.data, "valid"), args.out)
         return
     if not args.data:
         parser.error("--data is needed for training")
     torch.manual_seed(args.seed)
     torch.set_num_threads(2)
 
-    train_items, valid_items = pieces(args.data, args.features, "train"), pieces(args.data, args.features, "valid")
+    train_items = pieces(args.data, args.features, "train", args.score_keys)
+    # The labelled score excerpts of the validation set are always scored, so that a run without
+    # score keys can be compared; they choose the epoch (validation loss) only when trained on.
+    valid_items = pieces(args.data, args.features, "valid", True)
+    chosen_items = [item for item in valid_items if args.score_keys or item[2] == "generated"]
     x, y = examples(train_items)
-    vx, vy = examples(valid_items)
-    print(f"train: {len(train_items)} pieces, {len(x)} examples; validation: {len(valid_items)} pieces, {len(vx)} examples")
+    vx, vy = examples(chosen_items)
+    count = collections.Counter(item[2] for item in train_items)
+    valid_count = collections.Counter(item[2] for item in valid_items)
+    print(f"train: {count['generated']} generated and {count['score']} score pieces, {len(x)} examples; validation: "
+          f"{valid_count['generated']} generated and {valid_count['score']} score pieces, {len(vx)} examples for the loss")
     model = Classifier()
     optimiser = torch.optim.Adam(model.parameters(), lr=3e-3, weight_decay=1e-4)
     loss_function = torch.nn.CrossEntropyLoss()
@@ -241,10 +277,14 @@ def main():
             best_loss, best_state = valid_loss, {k: v.clone() for k, v in model.state_dict().items()}
     model.load_state_dict(best_state)
 
+    # The margin is chosen on the generated pieces alone, as before score keys: the few labelled
+    # score excerpts are reported beside them, not allowed to sway the choice.
     results = {margin: validate(model, valid_items, margin) for margin in MARGINS}
-    margin = max(MARGINS, key=lambda m: (results[m][0], -m))
+    margin = max(MARGINS, key=lambda m: (results[m]["generated"]["weighted"], -m))
     for m in MARGINS:
-        print(f"change margin {m}: weighted {results[m][0]:.1f}, exact {results[m][1]:.1f}" + ("  ← chosen" if m == margin else ""))
+        line = ", ".join(f"{source} ({r['pieces']}) weighted {r['weighted']:.1f}, exact {r['exact']:.1f}"
+                         for source, r in sorted(results[m].items()))
+        print(f"change margin {m}: {line}" + ("  ← chosen" if m == margin else ""))
 
     os.makedirs(args.out, exist_ok=True)
     weights = os.path.join(args.out, "key.smnn")
@@ -254,13 +294,18 @@ def main():
     ])
     with open(weights, "rb") as file:
         sha256 = hashlib.sha256(file.read()[:-32]).hexdigest()
+    generated = results[margin]["generated"]
     settings = {
         "format": 1, "weights_sha256": sha256, "key_input_values": VALUES, "change_margin": margin,
-        "chosen_on": f"the generated validation set ({len(valid_items)} pieces): the highest MIREX weighted score "
+        "chosen_on": f"the generated validation set ({generated['pieces']} pieces): the highest MIREX weighted score "
                      f"of the key held longest",
-        "validation": {"weighted": results[margin][0], "exact": results[margin][1]},
+        "validation": {"weighted": generated["weighted"], "exact": generated["exact"]},
+        "trained_on": f"{count['generated']} generated pieces and {count['score']} score excerpts with a certain key "
+                      f"(score_keys.py)",
         "history": history,
     }
+    if "score" in results[margin]:
+        settings["validation"]["score_excerpts"] = results[margin]["score"]
     with open(os.path.join(args.out, "key.json"), "w") as file:
         json.dump(settings, file, indent=2)
         file.write("\n")
