@@ -259,7 +259,8 @@ public final class Analyzer {
         let barStrength = network?.downbeat ?? onsets.lowFrequencyFlux
         let previousBPM = tempo.bpm
         if tempo.process(periodic, onsetDetected: onsetDetected), heldBPM == 0 {
-            if previousBPM > 0, abs(tempo.bpm - previousBPM) >= TempoTracker.smallestChange * previousBPM {
+            // A new tempo (not a drift, and not the tempo lost): the beats look for the new grid.
+            if previousBPM > 0, tempo.bpm > 0, abs(tempo.bpm - previousBPM) >= TempoTracker.smallestChange * previousBPM {
                 beats.followTempoChange()
             }
             // A change of tempo wins once about half of the history that found it holds the new

@@ -162,13 +162,13 @@ final class BeatTracker {
         framesToPrediction = -1
     }
 
-    /// Forgets the beat phase and the bar (beat indices keep counting).
     /// The tempo moved to a new value (not a drift): the next ``changeSeconds`` weigh the
     /// present more. Real-time safe.
     func followTempoChange() {
         changeFrames = Int((Self.changeSeconds * frameRate).rounded())
     }
 
+    /// Forgets the beat phase and the bar (beat indices keep counting).
     func reset() {
         changeFrames = 0
         for i in 0..<score.count { score[i] = 0 }

@@ -11,9 +11,10 @@ import Glibc
 /// double-tempo flips, while a small jump probability lets it re-lock after a real tempo change.
 ///
 /// A real tempo change would take the six-second history about four seconds to win, so a second
-/// comb over the last three seconds watches for one: when it finds a clearly periodic tempo 4 to
+/// comb over the last three seconds watches for one: when it finds a strongly periodic tempo 4 to
 /// 25 % away from the one in force (never the octave and metrical ratios, where half- and
-/// double-tempo confusions live) for three updates running, the model's belief moves there.
+/// double-tempo confusions live), at least twice as periodic there as the tempo in force, for
+/// three updates running, the model's belief moves there (and not again within six seconds).
 ///
 /// Algorithmic delay: the ODF's (half a window); the estimate reflects the last six seconds, or
 /// the last three after a change (``changeLagSeconds``).
