@@ -1,6 +1,7 @@
 """Key labels for the music21 score excerpts of a data set (scores.py), given only where the key is
-certain: the excerpt ends the score, and the score's last key signature, its final chord and that
-chord's bass agree. Everywhere else the excerpt keeps no key; nothing is guessed.
+certain: the excerpt ends the score (its closing bars, or a short piece looped and heard through
+its last measure), and the score's last key signature, its final chord and that chord's bass
+agree. Everywhere else the excerpt keeps no key; nothing is guessed.
 
 The rule, at the score's last measure (the last measure of its first part, as scores.py counts):
 - the final sonority is the last chord of the chordified last measure (rests ignored);
@@ -32,7 +33,7 @@ import sources
 
 RULE_VERSION = 1  # of what `_decide` caches: raise it when the rule changes
 CACHE_NAME = "score-keys.json"
-NOT_AT_END = "the excerpt does not end the score"
+NOT_AT_END = "the excerpt neither ends the score nor plays it through its last measure"
 
 
 def key_index(tonic, minor):
@@ -141,6 +142,21 @@ def ends_score(excerpt, score):
     return excerpt["measures"][1] == len(score["measures"]) - 1
 
 
+def sounds_final_measure(labels, score):
+    """Whether a looped excerpt plays its score's last measure: a whole short piece heard through
+    its final cadence (and begun again). `labels` is the piece's labels.json, `score` what
+    scores.extract gives; the audio reaches the end of its last labelled beat."""
+    excerpt, measures = labels["score"], score["measures"]
+    if excerpt["loops"] == 0 or not labels["beats"]:
+        return False
+    start = excerpt["measures"][0]
+    beat = measures[start]["beat"]
+    lead_in = (-measures[start]["phase"]) % beat
+    heard = lead_in + len(labels["beats"]) * beat  # quarter notes from the excerpt's first measure
+    before_last = sum(measures[j]["length"] for j in range(start, len(measures) - 1))
+    return heard > before_last
+
+
 def label(data, split, decisions):
     """(piece name, key index or None, reason or None) for the split's score excerpts."""
     cache = os.path.join(data, "score-cache")
@@ -157,7 +173,8 @@ def label(data, split, decisions):
         if digest != excerpt["sha256"]:
             out.append((name, None, "the corpus file differs from the one the piece was made from"))
             continue
-        if not ends_score(excerpt, scores.extract(relative, number, cache)):
+        score = scores.extract(relative, number, cache)
+        if not (ends_score(excerpt, score) or sounds_final_measure(labels, score)):
             out.append((name, None, NOT_AT_END))
             continue
         decision = decisions.get(relative, number, digest)
