@@ -277,14 +277,18 @@ def main():
             best_loss, best_state = valid_loss, {k: v.clone() for k, v in model.state_dict().items()}
     model.load_state_dict(best_state)
 
-    # The margin is chosen on the generated pieces alone, as before score keys: the few labelled
-    # score excerpts are reported beside them, not allowed to sway the choice.
+    # The margin is chosen on every validation piece with a key, generated and score excerpts
+    # pooled (the score excerpts are real music, the generated pieces cover all 24 keys).
     results = {margin: validate(model, valid_items, margin) for margin in MARGINS}
-    margin = max(MARGINS, key=lambda m: (results[m]["generated"]["weighted"], -m))
+
+    def pooled(m):
+        return sum(r["weighted"] * r["pieces"] for r in results[m].values()) / sum(r["pieces"] for r in results[m].values())
+
+    margin = max(MARGINS, key=lambda m: (pooled(m), -m))
     for m in MARGINS:
         line = ", ".join(f"{source} ({r['pieces']}) weighted {r['weighted']:.1f}, exact {r['exact']:.1f}"
                          for source, r in sorted(results[m].items()))
-        print(f"change margin {m}: {line}" + ("  ← chosen" if m == margin else ""))
+        print(f"change margin {m}: {line}; pooled weighted {pooled(m):.1f}" + ("  ← chosen" if m == margin else ""))
 
     os.makedirs(args.out, exist_ok=True)
     weights = os.path.join(args.out, "key.smnn")
@@ -297,8 +301,8 @@ def main():
     generated = results[margin]["generated"]
     settings = {
         "format": 1, "weights_sha256": sha256, "key_input_values": VALUES, "change_margin": margin,
-        "chosen_on": f"the generated validation set ({generated['pieces']} pieces): the highest MIREX weighted score "
-                     f"of the key held longest",
+        "chosen_on": f"the validation set ({sum(r['pieces'] for r in results[margin].values())} pieces with a key, "
+                     f"generated and score excerpts pooled): the highest MIREX weighted score of the key held longest",
         "validation": {"weighted": generated["weighted"], "exact": generated["exact"]},
         "trained_on": f"{count['generated']} generated pieces and {count['score']} score excerpts with a certain key "
                       f"(score_keys.py)",
