@@ -264,13 +264,13 @@ final class TempoTracker {
         bpm = locked
             ? Float(Self.minimumBPM * pow(Self.stateRatio, Double(winner) + Double(offset))) : 0
         changeLagSeconds = Self.historySeconds / 2
-        if locked { followChange(historyFrames: n) } else { candidateUpdates = 0 }
+        if locked { followChange(historyFrames: n, from: winner) } else { candidateUpdates = 0 }
     }
 
     /// The change detector: the comb over the last three seconds; after three updates in a row on
     /// one clearly periodic tempo within ``changeRatios`` of the estimate (and at least 4 % from
-    /// it), the belief is moved there.
-    private func followChange(historyFrames n: Int) {
+    /// it), the belief is moved there. `current` is the state the estimate in force comes from.
+    private func followChange(historyFrames n: Int, from current: Int) {
         if changeRefractoryUpdates > 0 {
             changeRefractoryUpdates -= 1
             return
@@ -282,7 +282,6 @@ final class TempoTracker {
         for s in 0..<stateCount where recentObservation[s] > recentObservation[winner] { winner = s }
         let recent = Float(Self.minimumBPM * pow(Self.stateRatio, Double(winner) + Double(refinement(of: winner, in: recentObservation))))
         let ratio = recent / bpm
-        let current = min(stateCount - 1, max(0, Int((log(Double(bpm) / Self.minimumBPM) / log(Self.stateRatio)).rounded())))
         guard recentPeriodicities[winner] >= Self.changePeriodicity, Self.changeRatios.contains(ratio),
               abs(ratio - 1) >= Self.smallestChange,
               recentPeriodicities[winner] >= Self.changeDominance * recentPeriodicities[current]
