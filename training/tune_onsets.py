@@ -6,16 +6,20 @@ next hop, three hops after the previous peak), for a range of thresholds.
 Music and noise pieces are scored apart: onset F over the pieces with music, false onsets per
 minute over the noise-only ones (which have no onset to find). The rule: the best threshold is the
 one with the highest music onset F among those whose noise false onsets per minute are no more
-than at the threshold shipped now (Analyzer.networkOnsetThreshold, or --current), so a new
-threshold never makes noise worse.
+than at the threshold shipped now (detector.json beside the shipped weights, or --current), so a
+new threshold never makes noise worse.
+
+Writes the run's `onset_threshold.json` (every threshold's scores) and its `detector.json`, the
+settings file the daemon reads beside the run's weights (`beats.smnn`, tied to them by sha256;
+docs/model-format.md): shipping the run means copying both into Sources/SampleMindModels/Weights/.
 
     python tune_onsets.py --data data --run runs/main
 """
 
 import argparse
+import hashlib
 import json
 import os
-import re
 
 import mir_eval
 import numpy as np
@@ -41,14 +45,34 @@ def online_peaks(activation, threshold, pre_max=3, combine=3):
     return peaks
 
 
+SHIPPED_SETTINGS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Sources", "SampleMindModels",
+                                "Weights", "detector.json")
+RULE = "the highest music onset F-measure without more false onsets on noise"
+
+
 def shipped_threshold():
-    """Analyzer.networkOnsetThreshold as the Swift source sets it, or None."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Sources", "SampleMindAnalysis", "Analyzer.swift")
-    if not os.path.exists(path):
+    """The onset threshold of the shipped weights (their detector.json), or None."""
+    try:
+        with open(SHIPPED_SETTINGS, encoding="utf-8") as file:
+            threshold = json.load(file).get("onset_threshold")
+    except (OSError, ValueError):
         return None
-    with open(path, encoding="utf-8") as file:
-        found = re.search(r"networkOnsetThreshold: Float = ([0-9.]+)", file.read())
-    return float(found.group(1)) if found else None
+    return float(threshold) if isinstance(threshold, (int, float)) else None
+
+
+def write_settings(run, threshold):
+    """The run's detector.json: its weights' sha256, the feature version they were trained on
+    (the shipped settings' own; `samplemind features` computed the data) and the threshold."""
+    with open(os.path.join(run, "beats.smnn"), "rb") as file:
+        sha256 = hashlib.sha256(file.read()).hexdigest()
+    with open(SHIPPED_SETTINGS, encoding="utf-8") as file:
+        feature_version = json.load(file)["feature_version"]
+    settings = {"format": 1, "weights_sha256": sha256, "feature_version": feature_version,
+                "onset_threshold": threshold,
+                "chosen_on": f"the generated validation set of training/run (tune_onsets.py): {RULE}"}
+    with open(os.path.join(run, "detector.json"), "w") as file:
+        json.dump(settings, file, indent=2)
+        file.write("\n")
 
 
 def score(pieces, activations, threshold):
@@ -71,10 +95,10 @@ def main():
     parser.add_argument("--run", required=True)
     parser.add_argument("--current", type=float, default=shipped_threshold(),
                         help="the threshold shipped now, whose noise false onsets the choice may not exceed "
-                             "(default: Analyzer.networkOnsetThreshold from the Swift source)")
+                             "(default: onset_threshold in the shipped detector.json)")
     args = parser.parse_args()
     if args.current is None:
-        parser.error("the shipped threshold was not found in Sources/SampleMindAnalysis/Analyzer.swift; give --current")
+        parser.error(f"no onset_threshold was found in {SHIPPED_SETTINGS}; give --current")
     with open(os.path.join(args.run, "checkpoint.pt"), "rb") as file:
         arguments = torch.load(file, weights_only=False)["arguments"]
     valid = dataset.load(os.path.join(args.data, "valid"))
@@ -102,6 +126,8 @@ def main():
         json.dump({"thresholds": results, "best": best, "shipped": args.current,
                    "rule": "highest music onset F with noise false onsets per minute at most the shipped threshold's"},
                   file, indent=1)
+    write_settings(args.run, best)
+    print(f"wrote {os.path.join(args.run, 'detector.json')} for {os.path.join(args.run, 'beats.smnn')}")
 
 
 if __name__ == "__main__":

@@ -61,9 +61,10 @@ public struct TrackerDelays: Sendable, Equatable {
         let rate = configuration.sampleRate
         let halfWindow = Double(configuration.windowSize) / 2 / rate
         let hop = Double(configuration.hopSize) / rate
-        let offset = configuration.effectiveDetector == .network ? 0 : Analyzer.onsetTimeOffsetSeconds
-        onsetSeconds = halfWindow + hop - offset
-        beatSeconds = halfWindow - offset
+        let onsetOffset = configuration.effectiveDetector == .network ? 0 : Analyzer.onsetTimeOffsetSeconds
+        let beatOffset = configuration.beatsFollowNetwork ? 0 : Analyzer.onsetTimeOffsetSeconds
+        onsetSeconds = halfWindow + hop - onsetOffset
+        beatSeconds = halfWindow - beatOffset
         tempoSeconds = halfWindow
         keySeconds = Double(configuration.windowSize * Analyzer.chromaWindowFactor) / 2 / rate
         loudnessSeconds = LoudnessMeter.blockSeconds * Double(LoudnessMeter.momentaryBlocks) / 2

@@ -42,6 +42,8 @@ public final class Analyzer {
     private let onsets: OnsetDetector
     private let network: NetworkDetector?
     private let decoder: BarPointerDecoder?
+    /// The network whose beat and downbeat activations the trackers follow (nil: the onset function).
+    private let beatNetwork: NetworkDetector?
     private var networkOnsets: ActivationPeakPicker
     private let tempo: TempoTracker
     private let beats: BeatTracker
@@ -91,6 +93,7 @@ public final class Analyzer {
         } else {
             network = nil
         }
+        beatNetwork = configuration.beatsFollowNetwork ? network : nil
         if runsNetwork, configuration.beatDecoder == .barPointer {
             let meters = Self.decodedMeters
             decoder = try BarPointerDecoder(
@@ -133,19 +136,21 @@ public final class Analyzer {
         mfcc.measure(spectrum.power, into: &frame)
         networkInput?.process(spectrum.power)
 
-        var onsetStrength = onsets.process(spectrum.power)
+        let onsetFunctionPeak = onsets.process(spectrum.power)
+        var onsetStrength = onsetFunctionPeak
         frame.flux = onsets.detectionValue
         if let network, let networkInput {
             network.process(networkInput)
             onsetStrength = networkOnsets.process(network.onset)
         }
         if let onsetStrength {
-            events.append(.onset(timeSeconds: eventTime(ofHop: hopIndex - 1), strength: onsetStrength))
+            events.append(.onset(timeSeconds: eventTime(ofHop: hopIndex - 1, fromNetwork: network != nil),
+                                 strength: onsetStrength))
         }
         if let decoder, let network {
             decodeBeats(decoder, network)
         } else {
-            trackTempoAndBeats(onsetDetected: onsetStrength != nil)
+            trackTempoAndBeats(onsetDetected: (beatNetwork == nil ? onsetFunctionPeak : onsetStrength) != nil)
         }
 
         if hopIndex % chromaInterval == 0 {
@@ -219,12 +224,12 @@ public final class Analyzer {
         frame.tempoConfidence = heldBPM > 0 ? 1 : decoder.confidence
         frame.tempoLocked = heldBPM > 0
         if let beat {
-            events.append(.beat(timeSeconds: eventTime(ofHop: hopIndex), index: beat.index,
+            events.append(.beat(timeSeconds: eventTime(ofHop: hopIndex, fromNetwork: true), index: beat.index,
                                 barPosition: beat.barPosition, tempoBPM: bpm))
         }
         frame.beatsPerBar = Int8(decoder.beatsPerBar)
         if let next = decoder.nextBeat() {
-            frame.nextBeatSeconds = eventTime(ofHop: hopIndex + next.framesAhead)
+            frame.nextBeatSeconds = eventTime(ofHop: hopIndex + next.framesAhead, fromNetwork: true)
             frame.nextBeatIndex = next.index
             frame.nextBeatBarPosition = Int8(next.barPosition)
         } else {
@@ -232,13 +237,13 @@ public final class Analyzer {
         }
     }
 
-    /// The musical time of what the detector saw at hop `hop`: the centre of its window, plus
+    /// The musical time of what a detector saw at hop `hop`: the centre of its window, plus
     /// ``onsetTimeOffsetSeconds`` for the DSP onset function; the network was trained with labels
     /// on the hop whose window centre is nearest the event, so its events sit on the centre.
     @inline(__always)
-    private func eventTime(ofHop hop: Int) -> Double {
+    private func eventTime(ofHop hop: Int, fromNetwork: Bool) -> Double {
         let windowCentre = Double((hop + 1) * configuration.hopSize) - Double(configuration.windowSize) / 2
-        return max(0, windowCentre / configuration.sampleRate + (network == nil ? Self.onsetTimeOffsetSeconds : 0))
+        return max(0, windowCentre / configuration.sampleRate + (fromNetwork ? 0 : Self.onsetTimeOffsetSeconds))
     }
 
     private func periodFrames(_ bpm: Float) -> Float { bpm > 0 ? Float(60 * configuration.frameRate) / bpm : 0 }
@@ -253,10 +258,10 @@ public final class Analyzer {
 
     private func trackTempoAndBeats(onsetDetected: Bool) {
         // The network's beat activation is the periodic function tempo and beats follow, and its
-        // downbeat activation tells where bars start; the DSP detectors use the onset function
-        // and the low-frequency flux.
-        let periodic = network?.beat ?? onsets.detectionValue
-        let barStrength = network?.downbeat ?? onsets.lowFrequencyFlux
+        // downbeat activation tells where bars start; the DSP detectors (and `onset-function`)
+        // use the onset function and the low-frequency flux.
+        let periodic = beatNetwork?.beat ?? onsets.detectionValue
+        let barStrength = beatNetwork?.downbeat ?? onsets.lowFrequencyFlux
         let previousBPM = tempo.bpm
         if tempo.process(periodic, onsetDetected: onsetDetected), heldBPM == 0 {
             // A new tempo (not a drift, and not the tempo lost): the beats look for the new grid.
@@ -277,12 +282,12 @@ public final class Analyzer {
         let period = periodFrames(bpm)
         if let beat = beats.process(odf: periodic, lowFrequencyFlux: barStrength, periodFrames: period)
         {
-            events.append(.beat(timeSeconds: eventTime(ofHop: hopIndex), index: beat.index,
+            events.append(.beat(timeSeconds: eventTime(ofHop: hopIndex, fromNetwork: beatNetwork != nil), index: beat.index,
                                 barPosition: beat.barPosition, tempoBPM: bpm))
         }
         frame.beatsPerBar = Int8(beats.beatsPerBar)
         if let next = beats.nextBeat(periodFrames: period) {
-            frame.nextBeatSeconds = eventTime(ofHop: hopIndex + next.framesAhead)
+            frame.nextBeatSeconds = eventTime(ofHop: hopIndex + next.framesAhead, fromNetwork: beatNetwork != nil)
             frame.nextBeatIndex = next.index
             frame.nextBeatBarPosition = Int8(next.barPosition)
         } else {

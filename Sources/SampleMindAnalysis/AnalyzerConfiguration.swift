@@ -65,6 +65,10 @@ public struct AnalyzerConfiguration: Sendable, Equatable {
     /// The detector an analyzer of this configuration runs.
     public var effectiveDetector: Detector { detector == .network && networkFallbackReason == nil ? .network : .dsp }
 
+    /// Whether beats and tempo come from the network's activations (otherwise from the DSP
+    /// detectors' onset function).
+    public var beatsFollowNetwork: Bool { effectiveDetector == .network && beatDecoder != .onsetFunction }
+
     /// Frames (hops) per second.
     public var frameRate: Double { sampleRate / Double(hopSize) }
 

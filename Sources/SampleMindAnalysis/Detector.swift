@@ -6,11 +6,15 @@ public enum Detector: String, Sendable, CaseIterable {
     case dsp
 }
 
-/// What follows the network's beat and downbeat activations to beats, bars, tempo and meter.
+/// What gives beats, bars, tempo and meter while the network detector runs.
 public enum BeatDecoder: String, Sendable, CaseIterable {
-    /// ``BarPointerDecoder``: forward filtering over tempo × position in the bar × meter.
+    /// ``BarPointerDecoder``: forward filtering over tempo × position in the bar × meter, on the
+    /// network's beat and downbeat activations.
     case barPointer = "bar-pointer"
     /// The DSP detectors' comb-filter tempo tracker and cumulative-score beat tracker, fed the
     /// network's activations instead of the onset function (for comparison).
     case cumulativeScore = "cumulative-score"
+    /// The DSP detectors' trackers on their own onset function, exactly as with `dsp`: the
+    /// network gives the onsets only, and its beat and downbeat activations are not used.
+    case onsetFunction = "onset-function"
 }

@@ -24,7 +24,7 @@ enum AccuracyBenchmark {
         dsp.keyModel = BenchWeights.key
         if dsp.keyModel != nil { found.append(Variant(name: "samplemind-dsp", options: dsp)) }
         guard let weights = BenchWeights.detector else { return found }
-        for decoder in [BeatDecoder.cumulativeScore, .barPointer] {
+        for decoder in [BeatDecoder.cumulativeScore, .barPointer, .onsetFunction] {
             var options = dsp
             options.detector = .network
             options.network = weights

@@ -48,7 +48,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "The network's weight file (default: the one installed with samplemind).")
     var model: String?
 
-    @Option(help: "What follows the network's activations to beats: bar-pointer (tempo, bar and meter together; the default) or cumulative-score (the DSP trackers, for comparison).")
+    @Option(help: "Where beats come from with the network: bar-pointer (the network's activations decoded for tempo, bar and meter together; the default), cumulative-score (the DSP trackers on the network's activations, for comparison) or onset-function (the DSP trackers on their own onset function; the network gives onsets only).")
     var beatDecoder: String?
 
     @Flag(help: "Indent the JSON.")
@@ -66,7 +66,8 @@ struct AnalyzeCommand: ParsableCommand {
             throw ValidationError("unknown detector '\(detector)'; use \(Detector.allCases.map(\.rawValue).joined(separator: " or "))")
         }
         if let beatDecoder, BeatDecoder(rawValue: beatDecoder) == nil {
-            throw ValidationError("unknown beat decoder '\(beatDecoder)'; use \(BeatDecoder.allCases.map(\.rawValue).joined(separator: " or "))")
+            let names = BeatDecoder.allCases.map(\.rawValue)
+            throw ValidationError("unknown beat decoder '\(beatDecoder)'; use \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "")")
         }
         if Detector(rawValue: detector) == .dsp, model != nil || beatDecoder != nil {
             throw ValidationError(

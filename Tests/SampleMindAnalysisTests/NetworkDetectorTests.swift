@@ -32,6 +32,29 @@ final class NetworkDetectorTests: XCTestCase {
         XCTAssertGreaterThan(run.onsets.count, 40, "onsets: \(run.onsets.count)")
     }
 
+    func testOnsetFunctionBeats_areTheDSPDetectorsBeats_andTheOnsetsAreTheNetworks() throws {
+        let rate = 44_100.0
+        let song = Percussion.drumPattern(bpm: 126, seconds: 16, sampleRate: rate)
+            .mixed(with: Harmony.progression(tonic: 4, minor: false, seconds: 16, sampleRate: rate))
+        let hybrid = try AnalysisRun.analyse(song) {
+            Self.network(&$0)
+            $0.beatDecoder = .onsetFunction
+        }
+        let dsp = try AnalysisRun.analyse(song) { $0.keyModel = try? KeyWeights.load(nil) }
+        let network = try AnalysisRun.analyse(song) {
+            Self.network(&$0)
+            $0.beatDecoder = .barPointer
+        }
+        XCTAssertGreaterThan(dsp.beats.count, 20, "the DSP trackers found the beat")
+        XCTAssertEqual(hybrid.beatTimes, dsp.beatTimes)
+        XCTAssertEqual(hybrid.beats.map(\.barPosition), dsp.beats.map(\.barPosition))
+        XCTAssertEqual(hybrid.tempoEvents.map(\.bpm), dsp.tempoEvents.map(\.bpm))
+        XCTAssertEqual(hybrid.frames.map(\.nextBeatSeconds), dsp.frames.map(\.nextBeatSeconds))
+        XCTAssertGreaterThan(network.onsets.count, 40)
+        XCTAssertEqual(hybrid.onsets, network.onsets, "the onsets are the network's")
+        XCTAssertNotEqual(hybrid.onsets, dsp.onsets, "the network's onsets differ from the onset function's peaks")
+    }
+
     func testNetwork_whereItCannotRun_fallsBackToTheDSPDetectorsAndSaysWhy() throws {
         let weights = try Self.weights()
         var slow = AnalyzerConfiguration(sampleRate: 32_000, channelCount: 1)

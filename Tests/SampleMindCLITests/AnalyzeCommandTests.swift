@@ -179,7 +179,7 @@ final class AnalyzeCommandTests: XCTestCase {
             (["analyze", "--hop", "5", song], "1–50 ms"),
             (["analyze", "--channel", "3", song], "channel 3"),
             (["analyze", "--detector", "magic", song], "unknown detector 'magic'; use network or dsp"),
-            (["analyze", "--detector", "network", "--beat-decoder", "x", song], "use bar-pointer or cumulative-score"),
+            (["analyze", "--detector", "network", "--beat-decoder", "x", song], "use bar-pointer, cumulative-score or onset-function"),
             (["analyze", "--model", song, song], "add --detector network to use them"),
             (["analyze", "--beat-decoder", "bar-pointer", song], "add --detector network to use them"),
             (["analyze", "--detector", "network", "--model", models.0, song],
