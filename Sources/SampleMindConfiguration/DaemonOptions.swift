@@ -24,6 +24,10 @@ public enum DaemonOptions {
               help: "onset, beat and downbeat detector: network (the trained network) or dsp (signal processing)"),
         .init(path: "analysis.model", kind: .string(allowed: nil), defaultValue: nil,
               help: "the network's weight file (default: the one installed with samplemind)"),
+        .init(path: "analysis.beat_decoder", kind: .string(allowed: ["bar-pointer", "onset-function", "cumulative-score"]),
+              defaultValue: .string("bar-pointer"),
+              help: "where beats come from with the network: bar-pointer (the network's beat and downbeat activations), "
+                  + "onset-function (the signal-processing trackers; the network gives onsets only) or cumulative-score"),
         .init(path: "analysis.key", kind: .string(allowed: ["classifier", "profile"]), defaultValue: .string("classifier"),
               help: "how the key is found: classifier (the trained key classifier, which also reads the bass) or profile (Temperley's key profile)"),
         .init(path: "analysis.key_model", kind: .string(allowed: nil), defaultValue: nil,

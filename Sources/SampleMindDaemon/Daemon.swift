@@ -60,6 +60,7 @@ public final class Daemon {
         settings.realtimePriority = priority > 0 ? Int32(clamping: priority) : nil
         settings.beatsPerBar = options.integer("analysis.beats_per_bar")
         settings.detector = Detector(rawValue: options.string("analysis.detector") ?? "") ?? .dsp
+        settings.beatDecoder = BeatDecoder(rawValue: options.string("analysis.beat_decoder") ?? "") ?? .barPointer
         if settings.detector == .network {
             do {
                 let model = try DetectorWeights.load(options.string("analysis.model"))

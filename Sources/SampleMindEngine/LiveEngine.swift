@@ -28,6 +28,8 @@ public final class LiveEngine: @unchecked Sendable {
         public var detector: Detector = .dsp
         /// The network's weights and settings, read and checked once when the daemon starts.
         public var network: DetectorModel?
+        /// Where beats come from while the network runs.
+        public var beatDecoder: BeatDecoder = .barPointer
         /// The key classifier, read and checked once when the daemon starts; nil for the key profile.
         public var keyModel: KeyModel?
         /// SCHED_FIFO priority for the analysis thread, or nil for normal scheduling.
@@ -48,6 +50,7 @@ public final class LiveEngine: @unchecked Sendable {
                 channels: selection, beatsPerBar: beatsPerBar, keyProfile: keyProfile)
             configuration.detector = detector
             configuration.network = network
+            configuration.beatDecoder = beatDecoder
             configuration.keyModel = keyModel
             return configuration
         }

@@ -14,6 +14,9 @@ struct AnalysisOptions: ServeOptionGroup {
     @Option(help: "The network's weight file (default: the one installed with samplemind). [analysis.model]")
     var model: String?
 
+    @Option(help: "Where beats come from with the network: bar-pointer, onset-function or cumulative-score. [analysis.beat_decoder]")
+    var beatDecoder: String?
+
     @Option(help: "How the key is found: classifier or profile. [analysis.key]")
     var key: String?
 
@@ -25,6 +28,7 @@ struct AnalysisOptions: ServeOptionGroup {
         if let keyModel { values["analysis.key_model"] = .string(keyModel) }
         if let detector { values["analysis.detector"] = .string(detector) }
         if let model { values["analysis.model"] = .string(model) }
+        if let beatDecoder { values["analysis.beat_decoder"] = .string(beatDecoder) }
         if let realtimePriority { values["analysis.realtime_priority"] = .integer(realtimePriority) }
         if let meter { values["analysis.beats_per_bar"] = .integer(meter) }
     }
