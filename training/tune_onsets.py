@@ -63,8 +63,8 @@ def shipped_threshold():
 def write_settings(run, threshold):
     """The run's detector.json: its weights' sha256, the feature version they were trained on
     (the shipped settings' own; `samplemind features` computed the data) and the threshold."""
-    with open(os.path.join(run, "beats.smnn"), "rb") as file:
-        sha256 = hashlib.sha256(file.read()).hexdigest()
+    with open(os.path.join(run, "beats.smnn"), "rb") as file:  # the file's own checksum (its last 32 bytes) left out
+        sha256 = hashlib.sha256(file.read()[:-32]).hexdigest()
     with open(SHIPPED_SETTINGS, encoding="utf-8") as file:
         feature_version = json.load(file)["feature_version"]
     settings = {"format": 1, "weights_sha256": sha256, "feature_version": feature_version,

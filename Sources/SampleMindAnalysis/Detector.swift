@@ -18,3 +18,8 @@ public enum BeatDecoder: String, Sendable, CaseIterable {
     /// network gives the onsets only, and its beat and downbeat activations are not used.
     case onsetFunction = "onset-function"
 }
+
+extension BeatDecoder {
+    /// The choices as options and messages list them: the default first.
+    public static let shownOrder: [BeatDecoder] = [.onsetFunction, .barPointer, .cumulativeScore]
+}

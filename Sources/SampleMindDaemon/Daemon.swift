@@ -60,14 +60,15 @@ public final class Daemon {
         settings.realtimePriority = priority > 0 ? Int32(clamping: priority) : nil
         settings.beatsPerBar = options.integer("analysis.beats_per_bar")
         settings.detector = Detector(rawValue: options.string("analysis.detector") ?? "") ?? .dsp
-        settings.beatDecoder = BeatDecoder(rawValue: options.string("analysis.beat_decoder") ?? "") ?? .barPointer
+        settings.beatDecoder = BeatDecoder(rawValue: options.string("analysis.beat_decoder") ?? "") ?? .onsetFunction
         if settings.detector == .network {
             do {
                 let model = try DetectorWeights.load(options.string("analysis.model"))
                 settings.network = model
                 let file = model.weights
                 log(.info, "network detector: \(PrintableText.escaped(file.path)) (\(file.parameterCount) parameters, "
-                    + "sha256 \(file.sha256.prefix(12)), onset threshold \(model.onsetThreshold))")
+                    + "sha256 \(file.sha256.prefix(12)), onset threshold \(model.onsetThreshold)); beats from "
+                    + (settings.beatDecoder == .onsetFunction ? "the onset function" : "the \(settings.beatDecoder.rawValue) decoder"))
             } catch {
                 throw .configuration("cannot start: \(error); or set analysis.detector = \"dsp\" to use the signal-processing detectors")
             }

@@ -29,7 +29,7 @@ public final class LiveEngine: @unchecked Sendable {
         /// The network's weights and settings, read and checked once when the daemon starts.
         public var network: DetectorModel?
         /// Where beats come from while the network runs.
-        public var beatDecoder: BeatDecoder = .barPointer
+        public var beatDecoder: BeatDecoder = .onsetFunction
         /// The key classifier, read and checked once when the daemon starts; nil for the key profile.
         public var keyModel: KeyModel?
         /// SCHED_FIFO priority for the analysis thread, or nil for normal scheduling.

@@ -54,6 +54,9 @@ public struct FileAnalysisResult: Codable, Sendable {
     /// The detector that ran (`network` or `dsp`), and why the network did not when it was asked for.
     public var detector: String
     public var detectorFallbackReason: String?
+    /// Where the beats came from while the network ran (`onset-function`, `bar-pointer` or
+    /// `cumulative-score`); nil with the DSP detectors.
+    public var beatDecoder: String?
     public var processingSeconds: Double
 
     enum CodingKeys: String, CodingKey {
@@ -65,6 +68,7 @@ public struct FileAnalysisResult: Codable, Sendable {
         case nonFiniteSamples = "non_finite_samples"
         case delaysSeconds = "delays_s", processingSeconds = "processing_s"
         case beatsPerBar = "beats_per_bar", detector, detectorFallbackReason = "detector_fallback_reason"
+        case beatDecoder = "beat_decoder"
     }
 
     /// Unknown values are written as null rather than left out, so every result has every field.
@@ -92,6 +96,7 @@ public struct FileAnalysisResult: Codable, Sendable {
         try container.encode(delaysSeconds, forKey: .delaysSeconds)
         try container.encode(detector, forKey: .detector)
         try container.encode(detectorFallbackReason, forKey: .detectorFallbackReason)
+        try container.encode(beatDecoder, forKey: .beatDecoder)
         try container.encode(processingSeconds, forKey: .processingSeconds)
     }
 }

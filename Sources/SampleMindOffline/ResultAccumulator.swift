@@ -114,6 +114,7 @@ struct ResultAccumulator {
             delaysSeconds: .init(onsets: delays.onsetSeconds, beats: delays.beatSeconds, tempo: delays.tempoSeconds,
                                  key: delays.keySeconds, loudness: delays.loudnessSeconds),
             detector: detector.rawValue, detectorFallbackReason: detectorFallbackReason,
+            beatDecoder: detector == .network ? configuration.beatDecoder.rawValue : nil,
             processingSeconds: processingSeconds)
     }
 

@@ -42,13 +42,13 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Key profile for --key profile: \(KeyProfile.allCases.map(\.rawValue).joined(separator: ", ")).")
     var keyProfile: String?
 
-    @Option(help: "Onset, beat and downbeat detector: network (the trained network; falls back to dsp where it cannot run) or dsp.")
-    var detector: String = Detector.dsp.rawValue
+    @Option(help: "Onset, beat and downbeat detector: network (the trained network, the default; falls back to dsp where it cannot run) or dsp (signal processing only).")
+    var detector: String = Detector.network.rawValue
 
     @Option(help: "The network's weight file (default: the one installed with samplemind).")
     var model: String?
 
-    @Option(help: "Where beats come from with the network: bar-pointer (the network's activations decoded for tempo, bar and meter together; the default), cumulative-score (the DSP trackers on the network's activations, for comparison) or onset-function (the DSP trackers on their own onset function; the network gives onsets only).")
+    @Option(help: "Where beats come from with the network: onset-function (the DSP trackers on their own onset function; the network gives the onsets; the default), bar-pointer (the network's activations decoded for tempo, bar and meter together) or cumulative-score (the DSP trackers on the network's activations, for comparison).")
     var beatDecoder: String?
 
     @Flag(help: "Indent the JSON.")
@@ -66,7 +66,7 @@ struct AnalyzeCommand: ParsableCommand {
             throw ValidationError("unknown detector '\(detector)'; use \(Detector.allCases.map(\.rawValue).joined(separator: " or "))")
         }
         if let beatDecoder, BeatDecoder(rawValue: beatDecoder) == nil {
-            let names = BeatDecoder.allCases.map(\.rawValue)
+            let names = BeatDecoder.shownOrder.map(\.rawValue)
             throw ValidationError("unknown beat decoder '\(beatDecoder)'; use \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "")")
         }
         if Detector(rawValue: detector) == .dsp, model != nil || beatDecoder != nil {
@@ -102,7 +102,7 @@ struct AnalyzeCommand: ParsableCommand {
         options.keyProfile = keyProfile.flatMap(KeyProfile.init(rawValue:)) ?? .temperley
         if let channel { options.channels = .single(channel - 1) }
         options.detector = Detector(rawValue: detector) ?? .dsp
-        options.beatDecoder = beatDecoder.flatMap(BeatDecoder.init(rawValue:)) ?? .barPointer
+        options.beatDecoder = beatDecoder.flatMap(BeatDecoder.init(rawValue:)) ?? .onsetFunction
         if options.detector == .network {
             do { options.network = try DetectorWeights.load(model) } catch {
                 throw CommandFailure("\(error); or use --detector dsp (the signal-processing detectors)")

@@ -14,7 +14,7 @@ struct AnalysisOptions: ServeOptionGroup {
     @Option(help: "The network's weight file (default: the one installed with samplemind). [analysis.model]")
     var model: String?
 
-    @Option(help: "Where beats come from with the network: bar-pointer, onset-function or cumulative-score. [analysis.beat_decoder]")
+    @Option(help: "Where beats come from with the network: onset-function, bar-pointer or cumulative-score. [analysis.beat_decoder]")
     var beatDecoder: String?
 
     @Option(help: "How the key is found: classifier or profile. [analysis.key]")
