@@ -180,7 +180,8 @@ let package = Package(
         .testTarget(
             name: "SampleMindStreamingTests",
             dependencies: ["samplemind", "SampleMindStreaming", "SampleMindOffline", "SampleMindSynthesis",
-                           "SampleMindAudioFile", "SampleMindTestSupport", "SampleMindStorage"]
+                           "SampleMindAudioFile", "SampleMindTestSupport", "SampleMindStorage", "SampleMindAnalysis",
+                           "SampleMindModels"]
         ),
         .testTarget(
             name: "SampleMindLinkTests",

@@ -1,6 +1,8 @@
 import Foundation
 import Glibc
+import SampleMindAnalysis
 import SampleMindAudioFile
+import SampleMindModels
 import SampleMindOffline
 import SampleMindSynthesis
 import SampleMindTestSupport
@@ -20,7 +22,13 @@ final class ServingDaemon {
             .mixed(with: Harmony.progression(tonic: 9, minor: true, seconds: seconds, sampleRate: 48_000))
         let path = scratch.file("song.wav")
         try AudioFileWriter.write(samples ?? song.samples, sampleRate: 48_000, channelCount: 1, to: path, encoding: .wavFloat)
-        expected = try FileAnalysis.run(path: path)
+        // What the daemon runs by default: the network's onsets, the DSP trackers' beats, the key classifier.
+        var options = FileAnalysis.Options()
+        options.detector = .network
+        options.network = try DetectorWeights.load(nil)
+        options.beatDecoder = .onsetFunction
+        options.keyModel = try KeyWeights.load(nil)
+        expected = try FileAnalysis.run(path: path, options: options)
         var arguments = ["serve", "--input", "file", "--file", path, "--speed", "\(speed)", "--port", "\(port)", "--realtime-priority", "0"]
         if loop { arguments.append("--loop") }
         let command = launcher + [SampleMindBinary.url.path] + arguments + extra
