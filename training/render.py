@@ -217,8 +217,9 @@ def pink_noise(rng, length):
     return pink / (np.std(pink) + 1e-12)
 
 
-def augment(audio, rng, rate):
-    """EQ, reverb, noise, width and level; returns the audio and what was done."""
+def augment(audio, rng, rate, quietest_dbfs=-30.0):
+    """EQ, reverb, noise, width and level (a peak between `quietest_dbfs` and -0.5 dBFS); returns
+    the audio and what was done."""
     done = {}
     if rng.random() < 0.6:
         low_cut = float(np.exp(rng.uniform(np.log(20), np.log(200))))
@@ -248,7 +249,7 @@ def augment(audio, rng, rate):
         audio = np.repeat(mid, 2, axis=1)
         done["mono"] = True
     peak = float(np.max(np.abs(audio)) + 1e-9)
-    target = 10 ** (float(rng.uniform(-30, -0.5)) / 20)
+    target = 10 ** (float(rng.uniform(quietest_dbfs, -0.5)) / 20)
     audio = audio * (target / peak)
     done["peak_dbfs"] = round(20 * np.log10(target), 1)
     return audio.astype(np.float32), done

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SampleMindAnalysis
 
 /// The benchmarks, in the order named on the command line. Run it through scripts/bench, which
 /// builds in release mode and prepares the scorer's Python.
@@ -70,6 +71,8 @@ struct BenchCommand: ParsableCommand {
     var mqttSeconds = 20.0
     @Option(help: "The detector the performer benchmark's daemon runs: dsp or network.")
     var detector = "dsp"
+    @Option(help: "Where the performer benchmark's daemon takes its beats from with --detector network: onset-function (its default), bar-pointer or cumulative-score.")
+    var beatDecoder: String?
 
     func validate() throws {
         let durations = [("--speed-seconds", speedSeconds), ("--live-minutes", liveMinutes), ("--soak-hours", soakHours),
@@ -80,6 +83,12 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("\(option) must be a number of 0 or more, got \(value)")
         }
         guard ["dsp", "network"].contains(detector) else { throw ValidationError("--detector is dsp or network, got \(detector)") }
+        if let beatDecoder {
+            guard BeatDecoder(rawValue: beatDecoder) != nil else {
+                throw ValidationError("--beat-decoder is onset-function, bar-pointer or cumulative-score, got \(beatDecoder)")
+            }
+            guard detector == "network" else { throw ValidationError("--beat-decoder needs --detector network") }
+        }
     }
 
     func run() {
@@ -100,7 +109,8 @@ struct BenchCommand: ParsableCommand {
             case .performer:
                 OSCTimingBenchmark.run(seconds: performerSeconds)
                 print("")
-                MIDIClockBenchmark.run(firstSeconds: performerSeconds, secondSeconds: performerSeconds / 2, detector: detector)
+                MIDIClockBenchmark.run(firstSeconds: performerSeconds, secondSeconds: performerSeconds / 2, detector: detector,
+                                       beatDecoder: beatDecoder ?? BeatDecoder.onsetFunction.rawValue)
             case .mqtt:
                 MQTTLoadBenchmark.run(roomCounts: [1, 2, 4], seconds: mqttSeconds)
                 print("")

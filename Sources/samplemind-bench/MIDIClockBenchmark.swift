@@ -14,7 +14,7 @@ enum MIDIClockBenchmark {
     static let firstBPM = 120.0
     static let secondBPM = 132.0
 
-    static func run(firstSeconds: Double, secondSeconds: Double, detector: String = "dsp") {
+    static func run(firstSeconds: Double, secondSeconds: Double, detector: String = "dsp", beatDecoder: String = "onset-function") {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("samplemind").path
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("samplemind-midi-bench-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -26,7 +26,8 @@ enum MIDIClockBenchmark {
         let first = Percussion.drumPattern(bpm: firstBPM, seconds: firstSeconds, sampleRate: rate)
         let song = first.followed(by: Percussion.drumPattern(bpm: secondBPM, seconds: secondSeconds, sampleRate: rate))
         guard let daemon = jack.launch(binary, ["serve", "--input", "jack", "--channels", "1", "--midi-clock", "--no-storage",
-                                                 "--no-server", "--realtime-priority", "0", "--detector", detector]) else {
+                                                 "--no-server", "--realtime-priority", "0", "--detector", detector]
+                                                 + (detector == "network" ? ["--beat-decoder", beatDecoder] : [])) else {
             return print("midi clock: the daemon did not start")
         }
         defer { daemon.interrupt(); daemon.waitUntilExit() }
@@ -49,7 +50,7 @@ enum MIDIClockBenchmark {
         let firstPulse = pulses.firstIndex { $0 >= (Double(startFrame) - start) / rate } ?? 0
         let beats = stride(from: firstPulse, to: pulses.count, by: 24).map { pulses[$0] }.filter { $0 < song.durationSeconds - 0.5 }
         let stepAt = first.durationSeconds
-        print("MIDI clock (jackd dummy, 256-frame periods; \(detector) detector; drums at \(Int(firstBPM)) BPM for \(Int(firstSeconds)) s, then \(Int(secondBPM)) BPM)")
+        print("MIDI clock (jackd dummy, 256-frame periods; \(detector == "network" ? "network detector, \(beatDecoder) beats" : "dsp detector"); drums at \(Int(firstBPM)) BPM for \(Int(firstSeconds)) s, then \(Int(secondBPM)) BPM)")
         print(String(format: "  started %.1f s into the music", pulses[firstPulse]))
         report(beats: beats.filter { $0 > 10 && $0 < stepAt - 1 }, truth: first.beats, bpm: firstBPM, label: "steady \(Int(firstBPM)) BPM")
         let secondTruth = song.beats.filter { $0 >= stepAt }

@@ -44,6 +44,20 @@ final class BenchCommandTests: XCTestCase {
         }
     }
 
+    func testBench_whenTheBeatDecoderIsUnknownOrTheDetectorIsNotTheNetwork_exitsNonZeroSayingWhy() throws {
+        let cases: [([String], String)] = [
+            (["performer", "--detector", "network", "--beat-decoder", "viterbi"], "onset-function, bar-pointer or cumulative-score"),
+            (["performer", "--beat-decoder", "bar-pointer"], "--beat-decoder needs --detector network"),
+            (["performer", "--detector", "dsp", "--beat-decoder", "bar-pointer"], "--beat-decoder needs --detector network"),
+        ]
+        for (arguments, message) in cases {
+            let outcome = try bench(arguments)
+            XCTAssertNotEqual(outcome.status, 0, "\(arguments)")
+            XCTAssertTrue(outcome.standardError.contains(message), "\(arguments): \(outcome.standardError)")
+            XCTAssertEqual(outcome.standardOutput, "", "no benchmark ran")
+        }
+    }
+
     func testBench_takesOptionsBetweenBenchmarksAsScriptsBenchPassesThem() throws {
         let outcome = try bench(["--python", "/nonexistent/python", "accuracy", "--corpus", "/nonexistent/corpus", "--live-minutes", "1"])
         XCTAssertEqual(outcome.status, 0, outcome.standardError)
