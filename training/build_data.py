@@ -41,7 +41,7 @@ VERSION = 4  # 4: the noise-only pieces' quietest level is a setting (--noise-qu
 # The shipped weights were trained on this default; runs on noise down to -66 dBFS (a quiet room
 # through a preamp turned low; the test suite's quiet white noise peaks near -50 dBFS) did not win
 # and are not shipped (docs/model.md, "Quieter noise in the data").
-NOISE_QUIETEST_DBFS = -30.0
+NOISE_QUIETEST_DBFS = render.QUIETEST_DBFS
 # A split's number is part of every piece's random key (seed, index, number), so no piece of one
 # split shares its generator with a piece of another, whatever --seed is. Half of the validation and
 # test pieces use `unseen_soundfont`, which training never hears.
@@ -276,7 +276,7 @@ def main():
                         help="the splits to build (default: train valid)")
     parser.add_argument("--noise", type=int, default=10, help="noise-only pieces, as a percentage of each split")
     parser.add_argument("--noise-quietest-dbfs", type=float, default=NOISE_QUIETEST_DBFS,
-                        help="the noise-only pieces' peak level is drawn from here to -0.5 dBFS (default -30, as music's)")
+                        help=f"the noise-only pieces' peak level is drawn from here to -0.5 dBFS (default {NOISE_QUIETEST_DBFS:g}, as music's)")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--seed", type=int, default=20261205)
     parser.add_argument("--quick", action="store_true", help="24 + 8 (+ 8 test) pieces of 12 s")

@@ -217,7 +217,10 @@ def pink_noise(rng, length):
     return pink / (np.std(pink) + 1e-12)
 
 
-def augment(audio, rng, rate, quietest_dbfs=-30.0):
+QUIETEST_DBFS = -30.0  # music's quietest peak level in the data
+
+
+def augment(audio, rng, rate, quietest_dbfs=QUIETEST_DBFS):
     """EQ, reverb, noise, width and level (a peak between `quietest_dbfs` and -0.5 dBFS); returns
     the audio and what was done."""
     done = {}

@@ -22,4 +22,10 @@ public enum BeatDecoder: String, Sendable, CaseIterable {
 extension BeatDecoder {
     /// The choices as options and messages list them: the default first.
     public static let shownOrder: [BeatDecoder] = [.onsetFunction, .barPointer, .cumulativeScore]
+
+    /// The choices as an error message lists them: "onset-function, bar-pointer or cumulative-score".
+    public static var choices: String {
+        let names = shownOrder.map(\.rawValue)
+        return "\(names.dropLast().joined(separator: ", ")) or \(names.last ?? "")"
+    }
 }

@@ -85,7 +85,7 @@ struct BenchCommand: ParsableCommand {
         guard ["dsp", "network"].contains(detector) else { throw ValidationError("--detector is dsp or network, got \(detector)") }
         if let beatDecoder {
             guard BeatDecoder(rawValue: beatDecoder) != nil else {
-                throw ValidationError("--beat-decoder is onset-function, bar-pointer or cumulative-score, got \(beatDecoder)")
+                throw ValidationError("--beat-decoder is \(BeatDecoder.choices), got \(beatDecoder)")
             }
             guard detector == "network" else { throw ValidationError("--beat-decoder needs --detector network") }
         }

@@ -14,7 +14,7 @@ enum MIDIClockBenchmark {
     static let firstBPM = 120.0
     static let secondBPM = 132.0
 
-    static func run(firstSeconds: Double, secondSeconds: Double, detector: String = "dsp", beatDecoder: String = "onset-function") {
+    static func run(firstSeconds: Double, secondSeconds: Double, detector: String, beatDecoder: String) {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("samplemind").path
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("samplemind-midi-bench-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

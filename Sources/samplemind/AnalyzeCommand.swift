@@ -66,8 +66,7 @@ struct AnalyzeCommand: ParsableCommand {
             throw ValidationError("unknown detector '\(detector)'; use \(Detector.allCases.map(\.rawValue).joined(separator: " or "))")
         }
         if let beatDecoder, BeatDecoder(rawValue: beatDecoder) == nil {
-            let names = BeatDecoder.shownOrder.map(\.rawValue)
-            throw ValidationError("unknown beat decoder '\(beatDecoder)'; use \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "")")
+            throw ValidationError("unknown beat decoder '\(beatDecoder)'; use \(BeatDecoder.choices)")
         }
         if Detector(rawValue: detector) == .dsp, model != nil || beatDecoder != nil {
             throw ValidationError(
